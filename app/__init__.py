@@ -1,0 +1,89 @@
+"""Ghurfa: the chamber's e-services portal and back office. create_app() is the only place an app is built."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from flask_sqlalchemy.session import Session as FsaSession
+
+from app.extensions import csrf, db, install_engine_hooks, limiter, migrate
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is unsafe or incomplete for the environment it names."""
+
+
+def _check_configuration(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        raise ConfigurationError("SECRET_KEY must be set (from the environment) in production.")
+    if app.config.get("PRODUCTION"):
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        if uri.startswith("sqlite"):
+            raise ConfigurationError("Production needs DATABASE_URL pointing at PostgreSQL.")
+        if app.config.get("PAYMENT_GATEWAY") == "sandbox":
+            raise ConfigurationError("The sandbox payment gateway cannot run in production.")
+        if app.config.get("DEV_IDP_ENABLED"):
+            raise ConfigurationError("The development identity provider cannot run in production.")
+
+
+def create_app(config: object | None = None, **overrides) -> Flask:
+    """Builds a Ghurfa app from a config object (default: config.Config) plus overrides."""
+    from config import Config
+
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.config.from_object(config or Config)
+    app.config.update(overrides)
+    app.instance_path = app.config["INSTANCE_DIR"]
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Nothing touches the database while the app is built: `flask ghurfa init` (or run.py)
+    # migrates, then creates roles and permissions.
+    app.config["FAB_UPDATE_PERMS"] = False
+    app.config["FAB_CREATE_DB"] = False
+    _check_configuration(app)
+    _configure_logging(app)
+
+    if app.config.get("PROXY_FIX_HOPS"):
+        hops = int(app.config["PROXY_FIX_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+    from app import i18n
+    from app.permissions import FAB_ROLES
+    from app.security import GhurfaSecurityManager
+    from app.services import audit
+
+    app.config["FAB_ROLES"] = FAB_ROLES
+    app.config.setdefault("LANGUAGES", i18n.LANGUAGES)
+
+    import models  # noqa: F401  (registers every table)
+
+    install_engine_hooks()
+    db.init_app(app)
+    audit.install(FsaSession)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    with app.app_context():
+        appbuilder = AppBuilder(security_manager_class=GhurfaSecurityManager)
+        appbuilder.init_app(app, db.session)
+        i18n.register_i18n(app, appbuilder)
+        from views import register_views
+
+        register_views(appbuilder)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("ghurfa").setLevel(logging.INFO)

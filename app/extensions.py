@@ -1,0 +1,35 @@
+"""Unbound Flask extensions; each is bound to an app inside create_app()."""
+from flask_appbuilder.models.sqla import Model
+from flask_appbuilder.models.sqla.base import SQLA
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
+
+db = SQLA()
+migrate = Migrate()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# Every Ghurfa table lives in Flask-AppBuilder's metadata, beside its security tables,
+# so one Alembic history covers both.
+metadata = Model.metadata
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    # SQLite enforces foreign keys only when asked, per connection; WAL lets readers and one writer overlap.
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def install_engine_hooks() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)

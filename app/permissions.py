@@ -1,0 +1,48 @@
+"""Role names and what each role may do in the back office, as Flask-AppBuilder built-in roles.
+
+Built-in roles are checked in memory (no database query per check) and are re-created
+idempotently at every start. Admin is Flask-AppBuilder's own database role that receives
+every permission automatically.
+"""
+
+ADMIN = "Admin"
+STAFF = "Staff"
+AUDITOR = "Auditor"
+MEMBER = "Member"
+PUBLIC = "Public"
+
+READ_PERMISSIONS = "can_list|can_show|can_get|can_info|can_download|can_export|menu_access"
+WRITE_PERMISSIONS = "can_add|can_edit|can_delete|can_post|can_put"
+
+# Views (by class name) staff manage; fee schedules, grades and vouchers are read-only to them.
+STAFF_MANAGED_VIEWS = (
+    "CompanyView|SignatoryView|MembershipView|CertificateView|ServiceOrderView"
+    "|OrderLineView|PaymentView|NotificationView|RegistryFlagView|JobRunView"
+)
+STAFF_READ_VIEWS = "GradeView|FeeScheduleView|GradeFeeView|VoucherView|GovernorateView"
+STAFF_ACTIONS = "can_settle_review|can_resend|can_run_job"
+
+# Menus a role can open (menu_access on menu names).
+BACK_OFFICE_MENUS = "Chamber|Members|Payments|Operations|Reports|Audit"
+
+FAB_ROLES = {
+    ADMIN: [[".*", ".*"]],
+    STAFF: [
+        [f"^({STAFF_MANAGED_VIEWS})$", f"^({READ_PERMISSIONS}|{WRITE_PERMISSIONS}|{STAFF_ACTIONS})$"],
+        [f"^({STAFF_READ_VIEWS})$", f"^({READ_PERMISSIONS})$"],
+        [f"^({BACK_OFFICE_MENUS}|Companies|Signatories|Memberships|Certificates|Service requests"
+         "|Payments|Notifications|Registry flags|Job runs|Grades|Fee schedules|Vouchers|Governorates)$",
+         "^menu_access$"],
+        ["^(UserInfoEditView|ResetMyPasswordView|UserDBModelView)$", "^(can_this_form_get|can_this_form_post|can_userinfo|userinfoedit|resetmypassword)$"],
+        ["^ReportsView$", "^(can_.*|menu_access)$"],
+    ],
+    AUDITOR: [
+        # Read everything the back office shows, including users and the audit log; never write.
+        [".*", f"^({READ_PERMISSIONS})$"],
+        ["^(AuditLogView|ExportView|ReportsView|AuditVerifyView)$", "^(can_verify|can_export|can_reports|can_index)$"],
+        ["^(UserDBModelView)$", "^(can_userinfo)$"],
+    ],
+    MEMBER: [
+        ["^(MemberPortalView|SelfServiceView|MemberCertificateView)$", "^(can_.*)$"],
+    ],
+}

@@ -1,0 +1,223 @@
+"""The audit trail: records every insert, update and delete of business data in a hash chain.
+
+Rows are written by a session listener in the same transaction as the change they
+describe, so a change and its audit row commit or roll back together. The chain is
+extended under a lock (a PostgreSQL advisory transaction lock; SQLite's single writer
+serialises on its own), so concurrent transactions never fork it.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from flask import g, has_request_context
+from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy.orm import Session
+
+from models.audit import AuditEntry
+from models.base import utcnow
+
+GENESIS_HASH = "0" * 64
+_ADVISORY_LOCK_KEY = 7_410_553_001  # any constant shared by every writer of the chain
+REDACTED = "[redacted]"
+# Columns never written to the log in clear, per table.
+_REDACT = {"ab_user": {"password"}}
+_AUDITED_FOREIGN_TABLES = {"ab_user", "ab_role"}
+
+_actor: contextvars.ContextVar[tuple[str, int | None] | None] = contextvars.ContextVar(
+    "ghurfa_audit_actor", default=None
+)
+
+
+@contextlib.contextmanager
+def acting_as(actor: str, user_id: int | None = None) -> Iterator[None]:
+    """Attribute changes made inside the block to `actor` (a job, a CLI command, a gateway)."""
+    token = _actor.set((actor, user_id))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> tuple[str, int | None]:
+    explicit = _actor.get()
+    if explicit:
+        return explicit
+    if has_request_context():
+        user = getattr(g, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            return user.username, user.id
+        return "anonymous", None
+    return "system", None
+
+
+def _is_audited(obj: Any) -> bool:
+    return getattr(obj, "__audited__", False) or getattr(obj, "__tablename__", None) in _AUDITED_FOREIGN_TABLES
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (dict, list)):
+        return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+    return str(value)
+
+
+def _values(obj: Any, *, before: bool = False) -> dict[str, Any]:
+    state = inspect(obj)
+    redact = _REDACT.get(obj.__tablename__, set())
+    out: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if before:
+            hist = state.attrs[key].history
+            if hist.deleted:
+                value = hist.deleted[0]
+            elif hist.unchanged:
+                value = hist.unchanged[0]
+            else:
+                value = None if hist.added else getattr(obj, key, None)
+        else:
+            value = state.dict.get(key)
+        out[key] = REDACTED if key in redact and value is not None else _json_value(value)
+    return out
+
+
+def _changed(obj: Any) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[a.key].history.has_changes() for a in state.mapper.column_attrs)
+
+
+def entry_hash(fields: dict[str, Any]) -> str:
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def chained_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The fields a row's hash covers, in JSON form (the same whether read back or just built)."""
+    at = row["at"]
+    return {
+        "seq": row["seq"],
+        "at": at.isoformat(timespec="microseconds") if isinstance(at, dt.datetime) else at,
+        "actor": row["actor"],
+        "user_id": row["user_id"],
+        "action": row["action"],
+        "entity": row["entity"],
+        "entity_id": row["entity_id"],
+        "before": row["before"],
+        "after": row["after"],
+        "prev_hash": row["prev_hash"],
+    }
+
+
+def _before_flush(session: Session, flush_context, instances) -> None:
+    pending = session.info.setdefault("audit_pending", [])
+    for obj in session.new:
+        if _is_audited(obj):
+            pending.append(("create", obj, None))
+    for obj in session.dirty:
+        if _is_audited(obj) and session.is_modified(obj, include_collections=False) and _changed(obj):
+            pending.append(("update", obj, _values(obj, before=True)))
+    for obj in session.deleted:
+        if _is_audited(obj):
+            pending.append(("delete", obj, _values(obj, before=True)))
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    pending = session.info.pop("audit_pending", [])
+    if not pending:
+        return
+    actor, user_id = current_actor()
+    rows = []
+    for action, obj, before in pending:
+        after = None if action == "delete" else _values(obj)
+        if action == "update":
+            # Keep only what changed, so the trail shows the edit, not the whole row.
+            changed = {k for k in after if after[k] != before.get(k)}
+            if not changed:
+                continue
+            before = {k: before.get(k) for k in sorted(changed)}
+            after = {k: after[k] for k in sorted(changed)}
+        identity = inspect(obj).identity
+        rows.append(
+            {
+                "action": action,
+                "entity": obj.__tablename__,
+                "entity_id": ",".join(str(part) for part in identity) if identity else None,
+                "before": before,
+                "after": after,
+            }
+        )
+    if rows:
+        append_entries(session, rows, actor=actor, user_id=user_id)
+
+
+def append_entries(session: Session, rows: list[dict[str, Any]], *, actor: str, user_id: int | None) -> None:
+    """Extends the chain with `rows` (action, entity, entity_id, before, after) in this transaction."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
+    last = conn.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+    now = utcnow()
+    values = []
+    for row in rows:
+        seq += 1
+        record = {"seq": seq, "at": now, "actor": actor, "user_id": user_id, "prev_hash": prev_hash, **row}
+        record["hash"] = prev_hash = entry_hash(chained_fields(record))
+        values.append(record)
+    conn.execute(insert(AuditEntry), values)
+
+
+def install(session_class) -> None:
+    """Attaches the audit listeners to a session class (Flask-SQLAlchemy's, for the app)."""
+    if not event.contains(session_class, "before_flush", _before_flush):
+        event.listen(session_class, "before_flush", _before_flush)
+        event.listen(session_class, "after_flush", _after_flush)
+
+
+def record(session: Session, action: str, entity: str, entity_id: str | None = None,
+           details: dict[str, Any] | None = None) -> None:
+    """Writes an event that is not a row change (an export, a verification) to the chain."""
+    actor, user_id = current_actor()
+    append_entries(session, [{"action": action, "entity": entity, "entity_id": entity_id,
+                              "before": None, "after": details}], actor=actor, user_id=user_id)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+
+def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
+    """Walks the whole chain; reports the first row that was altered, removed or inserted."""
+    prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
+    cols = [AuditEntry.id, AuditEntry.seq, AuditEntry.at, AuditEntry.actor, AuditEntry.user_id,
+            AuditEntry.action, AuditEntry.entity, AuditEntry.entity_id, AuditEntry.before,
+            AuditEntry.after, AuditEntry.prev_hash, AuditEntry.hash]
+    while True:
+        rows = session.execute(
+            select(*cols).where(AuditEntry.seq >= expected_seq).order_by(AuditEntry.seq).limit(batch)
+        ).mappings().all()
+        if not rows:
+            return ChainReport(True, checked)
+        for row in rows:
+            if row["seq"] != expected_seq:
+                return ChainReport(False, checked, expected_seq, "missing")
+            if row["prev_hash"] != prev_hash:
+                return ChainReport(False, checked, row["seq"], "broken link")
+            if entry_hash(chained_fields(dict(row))) != row["hash"]:
+                return ChainReport(False, checked, row["seq"], "altered")
+            prev_hash, expected_seq, checked = row["hash"], expected_seq + 1, checked + 1

@@ -1,0 +1,11 @@
+"""Ghurfa's tables, one module per aggregate; importing this package registers them all."""
+from models.reference import Governorate, Grade  # noqa: F401
+from models.fees import FeeSchedule, GradeFee, Voucher  # noqa: F401
+from models.company import Company, Signatory  # noqa: F401
+from models.membership import Membership  # noqa: F401
+from models.certificate import Certificate  # noqa: F401
+from models.order import OrderLine, Payment, ServiceOrder  # noqa: F401
+from models.account import Member  # noqa: F401
+from models.notification import Notification  # noqa: F401
+from models.audit import AuditEntry  # noqa: F401
+from models.jobs import JobRun  # noqa: F401

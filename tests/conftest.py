@@ -1,0 +1,115 @@
+"""Shared fixtures: one migrated database and app per test worker, emptied after every test.
+
+GHURFA_TEST_DB=postgresql runs the database tests on PostgreSQL (a database per worker,
+created on the server named by GHURFA_TEST_PG_URL); otherwise SQLite files are used.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+# Tables whose contents survive between tests: the schema version and FAB's permission catalogue.
+KEEP_TABLES = {"alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
+               "ab_permission_view_role"}
+
+
+def _database_url(tmp_path_factory, worker_id: str) -> str:
+    if os.environ.get("GHURFA_TEST_DB") == "postgresql":
+        base = make_url(os.environ.get("GHURFA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+        name = f"ghurfa_test_{worker_id}"
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        return base.set(database=name).render_as_string(hide_password=False)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ghurfa.db'}"
+
+
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, worker_id):
+    from app import create_app
+    from app.services.bootstrap import prepare_database
+    from config import TestConfig
+
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=_database_url(tmp_path_factory, worker_id),
+        INSTANCE_DIR=str(instance),
+        OUTBOX_DIR=str(instance / "outbox"),
+    )
+    with application.app_context():
+        prepare_database(demo=False)
+    yield application
+    with application.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_database(request):
+    """Every database test starts from reference data only, whatever the one before it did."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    yield
+    application.config.pop("CLOCK_TODAY", None)
+    application.config.pop("CLOCK_NOW", None)
+    with application.app_context():
+        from app.extensions import db
+        from app.services.bootstrap import load_reference_data
+
+        db.session.remove()
+        reset_tables(db.engine)
+        load_reference_data()
+        db.session.commit()
+        db.session.remove()
+
+
+def reset_tables(engine) -> None:
+    from app.extensions import metadata
+
+    tables = [t for t in reversed(metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            return
+        conn.execute(text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
+        for table in tables:
+            conn.execute(table.delete())
+        conn.execute(text(
+            "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+        ))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1) or match.group(2)

@@ -1,0 +1,10 @@
+"""Every view Ghurfa has, registered in one place."""
+from __future__ import annotations
+
+from flask_appbuilder import AppBuilder
+
+
+def register_views(appbuilder: AppBuilder) -> None:
+    from views.admin import register as register_admin
+
+    register_admin(appbuilder)

@@ -1,0 +1,38 @@
+"""Back-office screens for chamber staff, administrators and auditors."""
+from __future__ import annotations
+
+from flask_appbuilder import AppBuilder
+from flask_babel import lazy_gettext as _l
+
+
+def register(appbuilder: AppBuilder) -> None:
+    from views.admin import chamber, companies, records
+
+    for view, name, label, category, icon in (
+        (chamber.GradeView, "Grades", _l("Grades"), "Chamber", "fa-signal"),
+        (chamber.GovernorateView, "Governorates", _l("Governorates"), "Chamber", "fa-map-marker"),
+        (chamber.FeeScheduleView, "Fee schedules", _l("Fee schedules"), "Chamber", "fa-money"),
+        (chamber.VoucherView, "Vouchers", _l("Vouchers"), "Chamber", "fa-ticket"),
+        (companies.CompanyView, "Companies", _l("Companies"), "Members", "fa-building"),
+        (companies.MembershipView, "Memberships", _l("Memberships"), "Members", "fa-id-card"),
+        (records.CertificateView, "Certificates", _l("Certificates"), "Members", "fa-certificate"),
+        (records.ServiceOrderView, "Service requests", _l("Service requests"), "Payments", "fa-shopping-cart"),
+        (records.PaymentView, "Payments", _l("Payments"), "Payments", "fa-credit-card"),
+        (records.NotificationView, "Notifications", _l("Notifications"), "Operations", "fa-envelope"),
+        (records.JobRunView, "Job runs", _l("Job runs"), "Operations", "fa-clock-o"),
+        (records.AuditLogView, "Audit log", _l("Audit log"), "Audit", "fa-history"),
+    ):
+        appbuilder.add_view(view, name, label=label, icon=icon, category=category,
+                            category_label=CATEGORY_LABELS[category])
+    # Detail views reached from their parents, not from the menu.
+    for view in (chamber.GradeFeeView, companies.SignatoryView, records.OrderLineView):
+        appbuilder.add_view_no_menu(view)
+
+
+CATEGORY_LABELS = {
+    "Chamber": _l("Chamber"),
+    "Members": _l("Members"),
+    "Payments": _l("Payments"),
+    "Operations": _l("Operations"),
+    "Audit": _l("Audit"),
+}

@@ -1,0 +1,27 @@
+"""Shared settings for back-office ModelViews: stable ordering, page size, read-only variants."""
+from __future__ import annotations
+
+from flask_appbuilder import ModelView
+from flask_babel import lazy_gettext as _l
+
+from app.domain.money import format_omr
+
+
+def omr(value) -> str:
+    return format_omr(value) if isinstance(value, int) else ""
+
+
+class ChamberModelView(ModelView):
+    page_size = 25
+    # Every list has a fixed order, so pages never shuffle.
+    base_order = ("id", "desc")
+    list_template = "appbuilder/general/model/list.html"
+
+
+class ReadOnlyModelView(ChamberModelView):
+    """Records that only the services write: staff and auditors list and show them."""
+
+    base_permissions = ["can_list", "can_show"]
+
+
+AMOUNT_DESCRIPTION = _l("In Omani rials, e.g. 25 or 37.500")

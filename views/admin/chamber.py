@@ -1,0 +1,144 @@
+"""Chamber reference data: grades, governorates, fee schedules and vouchers."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, SelectField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+
+from app.domain.errors import DomainError
+from app.services.clock import today
+from app.services.fees import check_schedule_editable
+from models import FeeSchedule, Governorate, Grade, GradeFee, Voucher
+from views.admin.base import AMOUNT_DESCRIPTION, ChamberModelView, omr
+from views.forms import (
+    CODE,
+    VOUCHER_CODE,
+    AmountField,
+    no_markup,
+    not_before,
+    percent_at_most_100,
+    user_message,
+)
+
+NON_NEGATIVE = NumberRange(min=0, message=_l("A fee cannot be negative."))
+
+
+class GradeView(ChamberModelView):
+    datamodel = SQLAInterface(Grade)
+    base_order = ("rank", "asc")
+    list_columns = ["rank", "code", "name_en", "name_ar"]
+    search_columns = ["code", "name_en", "name_ar"]
+    add_columns = edit_columns = show_columns = ["code", "name_en", "name_ar", "rank"]
+    label_columns = {"code": _l("Code"), "name_en": _l("Name (English)"),
+                     "name_ar": _l("Name (Arabic)"), "rank": _l("Rank")}
+    description_columns = {"rank": _l("0 is the highest grade (Excellent).")}
+    validators_columns = {"code": [CODE], "rank": [NumberRange(min=0, max=20)],
+                          "name_en": [no_markup], "name_ar": [no_markup]}
+
+
+class GovernorateView(ChamberModelView):
+    datamodel = SQLAInterface(Governorate)
+    base_order = ("name_en", "asc")
+    list_columns = ["code", "name_en", "name_ar"]
+    search_columns = ["code", "name_en", "name_ar"]
+    add_columns = edit_columns = show_columns = ["code", "name_en", "name_ar"]
+    label_columns = GradeView.label_columns
+    validators_columns = {"code": [CODE]}
+
+
+class GradeFeeView(ChamberModelView):
+    datamodel = SQLAInterface(GradeFee)
+    base_order = ("grade_id", "asc")
+    list_columns = ["schedule", "grade", "annual_fee"]
+    add_columns = edit_columns = show_columns = ["schedule", "grade", "annual_fee"]
+    label_columns = {"schedule": _l("Fee schedule"), "grade": _l("Grade"), "annual_fee": _l("Annual fee")}
+    formatters_columns = {"annual_fee": omr}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "annual_fee": AmountField(_l("Annual fee"), validators=[InputRequired(), NON_NEGATIVE],
+                                  description=AMOUNT_DESCRIPTION),
+    }
+
+    def pre_add(self, item: GradeFee) -> None:
+        _check_editable(item.schedule)
+
+    pre_update = pre_delete = pre_add
+
+
+FEE_LABELS = {
+    "registration_fee": _l("New registration fee"),
+    "replacement_fee": _l("Replacement certificate fee"),
+    "name_change_fee": _l("Name change fee"),
+    "grade_change_fee": _l("Grade change fee"),
+    "late_fee_per_month": _l("Late fee per month"),
+}
+FEE_FIELDS = tuple(FEE_LABELS)
+
+
+class FeeScheduleView(ChamberModelView):
+    datamodel = SQLAInterface(FeeSchedule)
+    base_order = ("effective_from", "desc")
+    related_views = [GradeFeeView]
+    show_template = "appbuilder/general/model/show_cascade.html"
+    edit_template = "appbuilder/general/model/edit_cascade.html"
+    list_columns = ["effective_from", "registration_fee", "replacement_fee", "name_change_fee",
+                    "grade_change_fee", "late_fee_per_month", "note"]
+    search_columns = ["effective_from", "note"]
+    add_columns = edit_columns = ["effective_from", *FEE_FIELDS, "note"]
+    show_columns = ["effective_from", *FEE_FIELDS, "note", "created_at", "updated_at"]
+    label_columns = {
+        "effective_from": _l("Effective from"),
+        **FEE_LABELS,
+        "note": _l("Note"),
+        "created_at": _l("Created"),
+        "updated_at": _l("Updated"),
+    }
+    description_columns = {
+        "effective_from": _l("Quotes made on or after this date use this schedule. It cannot be in the past."),
+    }
+    formatters_columns = {name: omr for name in FEE_FIELDS}
+    add_form_extra_fields = edit_form_extra_fields = {
+        name: AmountField(FEE_LABELS[name], validators=[InputRequired(), NON_NEGATIVE],
+                          description=AMOUNT_DESCRIPTION)
+        for name in FEE_FIELDS
+    }
+    validators_columns = {"note": [no_markup]}
+
+    def pre_add(self, item: FeeSchedule) -> None:
+        _check_editable(item)
+
+    pre_update = pre_delete = pre_add
+
+
+class VoucherView(ChamberModelView):
+    datamodel = SQLAInterface(Voucher)
+    list_columns = ["code", "kind", "value", "valid_from", "valid_to", "use_limit", "times_used"]
+    search_columns = ["code", "kind", "valid_from", "valid_to"]
+    add_columns = edit_columns = ["code", "description", "kind", "value", "valid_from", "valid_to", "use_limit"]
+    show_columns = add_columns + ["times_used", "created_at"]
+    label_columns = {
+        "code": _l("Code"), "description": _l("Description"), "kind": _l("Discount type"),
+        "value": _l("Discount"), "valid_from": _l("Valid from"), "valid_to": _l("Valid to"),
+        "use_limit": _l("Use limit"), "times_used": _l("Times used"), "created_at": _l("Created"),
+    }
+    description_columns = {"value": _l("Baisa for a fixed discount (1 OMR = 1000), whole percent for a percent discount.")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "kind": SelectField(_l("Discount type"), choices=[("fixed", _l("Fixed amount")), ("percent", _l("Percent"))],
+                            validators=[DataRequired()]),
+        "value": IntegerField(_l("Discount"), validators=[InputRequired(), NumberRange(min=0, message=_l("A discount cannot be negative.")), percent_at_most_100]),
+        "use_limit": IntegerField(_l("Use limit"), validators=[Optional(), NumberRange(min=1)]),
+    }
+    validators_columns = {
+        "code": [VOUCHER_CODE],
+        "valid_to": [not_before("valid_from", _l("The end date cannot be before the start date."))],
+        "description": [no_markup],
+    }
+
+
+def _check_editable(schedule: FeeSchedule | None) -> None:
+    # FAB shows the text of an exception raised by a pre_* hook and saves nothing.
+    try:
+        check_schedule_editable(schedule, today=today(current_app.config))
+    except DomainError as error:
+        raise ValueError(user_message(error)) from error

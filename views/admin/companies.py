@@ -1,0 +1,77 @@
+"""Companies from the commercial registry, their signatories, and chamber memberships."""
+from __future__ import annotations
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import DataRequired
+
+from models import Company, Membership, Signatory
+from views.admin.base import ChamberModelView
+from views.forms import CR_NUMBER, DIGITS, OCCI_NUMBER, no_markup, not_before
+
+CR_STATUS_CHOICES = [
+    ("active", _l("Active")),
+    ("cancelled", _l("Cancelled")),
+    ("expired", _l("Expired")),
+    ("suspended", _l("Suspended")),
+]
+
+
+class SignatoryView(ChamberModelView):
+    datamodel = SQLAInterface(Signatory)
+    list_columns = ["company", "civil_id", "name_en", "name_ar", "role", "active"]
+    search_columns = ["civil_id", "name_en", "name_ar", "company", "active"]
+    add_columns = edit_columns = show_columns = ["company", "civil_id", "name_en", "name_ar", "role", "active"]
+    label_columns = {
+        "company": _l("Company"), "civil_id": _l("Civil ID"), "name_en": _l("Name (English)"),
+        "name_ar": _l("Name (Arabic)"), "role": _l("Role"), "active": _l("Allowed to act"),
+    }
+    validators_columns = {"civil_id": [DIGITS], "name_en": [no_markup], "name_ar": [no_markup]}
+
+
+class MembershipView(ChamberModelView):
+    datamodel = SQLAInterface(Membership)
+    list_columns = ["occi_number", "company", "grade", "joined_on", "expires_on", "status_label"]
+    search_columns = ["occi_number", "company", "grade", "joined_on", "expires_on"]
+    add_columns = edit_columns = ["occi_number", "company", "grade", "joined_on", "expires_on"]
+    show_columns = ["occi_number", "company", "grade", "joined_on", "expires_on", "status_label",
+                    "created_at", "updated_at"]
+    label_columns = {
+        "occi_number": _l("OCCI number"), "company": _l("Company"), "grade": _l("Grade"),
+        "joined_on": _l("Joined on"), "expires_on": _l("Expires on"), "status_label": _l("Status"),
+        "created_at": _l("Created"), "updated_at": _l("Updated"),
+    }
+    validators_columns = {
+        "occi_number": [OCCI_NUMBER],
+        "expires_on": [not_before("joined_on", _l("The expiry date cannot be before the joining date."))],
+    }
+
+
+class CompanyView(ChamberModelView):
+    datamodel = SQLAInterface(Company)
+    related_views = [SignatoryView, MembershipView]
+    show_template = "appbuilder/general/model/show_cascade.html"
+    edit_template = "appbuilder/general/model/edit_cascade.html"
+    list_columns = ["cr_number", "name_en", "name_ar", "governorate", "registry_grade", "cr_status", "cr_expires_on"]
+    search_columns = ["cr_number", "name_en", "name_ar", "governorate", "registry_grade", "cr_status", "cr_expires_on"]
+    add_columns = edit_columns = [
+        "cr_number", "name_en", "name_ar", "registry_name_en", "registry_name_ar", "address",
+        "governorate", "registry_grade", "cr_status", "cr_expires_on",
+    ]
+    show_columns = add_columns + ["registry_updated_at", "created_at", "updated_at"]
+    label_columns = {
+        "cr_number": _l("CR number"), "name_en": _l("Name (English)"), "name_ar": _l("Name (Arabic)"),
+        "registry_name_en": _l("Registry name (English)"), "registry_name_ar": _l("Registry name (Arabic)"),
+        "address": _l("Address"), "governorate": _l("Head office (governorate)"),
+        "registry_grade": _l("Registry grade"), "cr_status": _l("CR status"),
+        "cr_expires_on": _l("CR expiry"), "registry_updated_at": _l("Updated at the registry"),
+        "created_at": _l("Created"), "updated_at": _l("Updated"),
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "cr_status": SelectField(_l("CR status"), choices=CR_STATUS_CHOICES, validators=[DataRequired()]),
+    }
+    validators_columns = {
+        "cr_number": [CR_NUMBER],
+        **{name: [no_markup] for name in ("name_en", "name_ar", "registry_name_en", "registry_name_ar", "address")},
+    }

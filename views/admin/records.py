@@ -1,0 +1,117 @@
+"""Records the services write (certificates, requests, payments, notifications, job runs, audit log): read-only here."""
+from __future__ import annotations
+
+import json
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
+from views.admin.base import ReadOnlyModelView, omr
+
+
+def pretty_json(value) -> Markup:
+    if value in (None, {}):
+        return Markup("")
+    return Markup("<pre dir=\"ltr\">%s</pre>") % escape(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+class CertificateView(ReadOnlyModelView):
+    datamodel = SQLAInterface(Certificate)
+    list_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "created_at"]
+    search_columns = ["serial", "membership", "issued_on", "expires_on"]
+    show_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "snapshot", "created_at"]
+    label_columns = {
+        "serial": _l("Serial"), "membership": _l("Membership"), "issued_on": _l("Date of issue"),
+        "expires_on": _l("Date of expiry"), "superseded_by": _l("Superseded by"), "snapshot": _l("Printed data"),
+        "created_at": _l("Created"),
+    }
+    formatters_columns = {"snapshot": pretty_json}
+
+
+class OrderLineView(ReadOnlyModelView):
+    datamodel = SQLAInterface(OrderLine)
+    base_order = ("position", "asc")
+    list_columns = ["order", "position", "kind", "amount"]
+    show_columns = list_columns
+    label_columns = {"order": _l("Service request"), "position": _l("Line"), "kind": _l("Fee"), "amount": _l("Amount")}
+    formatters_columns = {"amount": omr}
+
+
+class PaymentView(ReadOnlyModelView):
+    datamodel = SQLAInterface(Payment)
+    list_columns = ["order", "gateway", "amount", "status", "decision", "reason_code", "created_at"]
+    search_columns = ["order", "gateway", "status", "decision", "transaction_uuid", "created_at"]
+    show_columns = ["order", "gateway", "transaction_uuid", "gateway_transaction_id", "amount", "currency",
+                    "status", "decision", "reason_code", "message", "reply_fields", "created_at", "replied_at"]
+    label_columns = {
+        "order": _l("Service request"), "gateway": _l("Gateway"), "amount": _l("Amount"), "status": _l("Status"),
+        "decision": _l("Decision"), "reason_code": _l("Reason code"), "created_at": _l("Created"),
+        "transaction_uuid": _l("Transaction"), "gateway_transaction_id": _l("Gateway transaction"),
+        "currency": _l("Currency"), "message": _l("Message"), "reply_fields": _l("Gateway reply"),
+        "replied_at": _l("Replied at"),
+    }
+    formatters_columns = {"amount": omr, "reply_fields": pretty_json}
+
+
+class ServiceOrderView(ReadOnlyModelView):
+    datamodel = SQLAInterface(ServiceOrder)
+    related_views = [OrderLineView, PaymentView]
+    show_template = "appbuilder/general/model/show_cascade.html"
+    list_columns = ["reference", "service", "company", "membership", "status", "total", "quoted_on", "created_at"]
+    search_columns = ["reference", "service", "status", "company", "membership", "user", "quoted_on", "created_at"]
+    show_columns = ["reference", "service", "status", "user", "company", "membership", "fee_schedule", "voucher",
+                    "quoted_on", "period_months", "total", "currency", "details", "expires_at", "paid_at",
+                    "fulfilled_at", "created_at"]
+    label_columns = {
+        "reference": _l("Reference"), "service": _l("Service"), "company": _l("Company"),
+        "membership": _l("Membership"), "status": _l("Status"), "total": _l("Total"),
+        "quoted_on": _l("Quoted on"), "created_at": _l("Created"), "user": _l("Member"),
+        "fee_schedule": _l("Fee schedule"), "voucher": _l("Voucher"), "period_months": _l("Period (months)"),
+        "currency": _l("Currency"), "details": _l("Details"), "expires_at": _l("Expires at"),
+        "paid_at": _l("Paid at"), "fulfilled_at": _l("Fulfilled at"),
+    }
+    formatters_columns = {"total": omr, "details": pretty_json}
+
+
+class NotificationView(ReadOnlyModelView):
+    datamodel = SQLAInterface(Notification)
+    list_columns = ["channel", "recipient", "template", "status", "attempts", "next_attempt_at", "sent_at"]
+    search_columns = ["channel", "recipient", "template", "status", "created_at", "sent_at"]
+    show_columns = ["channel", "recipient", "template", "language", "subject", "body", "status", "attempts",
+                    "next_attempt_at", "last_error", "provider_id", "sent_at", "created_at"]
+    label_columns = {
+        "channel": _l("Channel"), "recipient": _l("Recipient"), "template": _l("Message"), "status": _l("Status"),
+        "attempts": _l("Attempts"), "next_attempt_at": _l("Next attempt"), "sent_at": _l("Sent at"),
+        "language": _l("Language"), "subject": _l("Subject"), "body": _l("Text"), "last_error": _l("Last error"),
+        "provider_id": _l("Provider reference"), "created_at": _l("Created"),
+    }
+
+
+class JobRunView(ReadOnlyModelView):
+    datamodel = SQLAInterface(JobRun)
+    base_order = ("started_at", "desc")
+    list_columns = ["job", "trigger", "started_at", "finished_at", "status", "counts"]
+    search_columns = ["job", "status", "started_at"]
+    show_columns = ["job", "trigger", "started_at", "finished_at", "status", "counts", "error"]
+    label_columns = {
+        "job": _l("Job"), "trigger": _l("Started by"), "started_at": _l("Started"), "finished_at": _l("Finished"),
+        "status": _l("Status"), "counts": _l("Counts"), "error": _l("Error"),
+    }
+    formatters_columns = {"counts": pretty_json}
+
+
+class AuditLogView(ReadOnlyModelView):
+    datamodel = SQLAInterface(AuditEntry)
+    base_order = ("seq", "desc")
+    list_columns = ["seq", "at", "actor", "action", "entity", "entity_id"]
+    search_columns = ["at", "actor", "action", "entity", "entity_id"]
+    show_columns = ["seq", "at", "actor", "user_id", "action", "entity", "entity_id", "before", "after",
+                    "prev_hash", "hash"]
+    label_columns = {
+        "seq": _l("No."), "at": _l("When"), "actor": _l("Who"), "user_id": _l("User id"), "action": _l("Action"),
+        "entity": _l("Record type"), "entity_id": _l("Record"), "before": _l("Before"), "after": _l("After"),
+        "prev_hash": _l("Previous hash"), "hash": _l("Hash"),
+    }
+    formatters_columns = {"before": pretty_json, "after": pretty_json}
