@@ -1,0 +1,206 @@
+"""Typed errors of the chamber's rules, each with a translatable message.
+
+Every class names its English msgid in `message_id` (with %(name)s placeholders);
+an instance keeps the values in `params` and offers `message`, a `Message` the web
+layer renders with `err.message.translate(gettext)` (or `gettext(err.message_id) %
+err.params` when no parameter is itself a Message). Family base classes
+(`InvalidFeeSchedule`, `InvalidVoucher`, ...) let a caller catch a whole group.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from app.domain.messages import Message, N_
+
+
+class DomainError(Exception):
+    """A request the chamber's rules refuse; nothing has been changed."""
+
+    message_id: ClassVar[str] = N_("The request could not be completed.")
+
+    def __init__(self, **params: Any) -> None:
+        self.params: dict[str, Any] = dict(params)
+        self.message = Message(self.message_id, self.params)
+        super().__init__(str(self.message))
+
+
+# --- money -----------------------------------------------------------------
+
+class InvalidAmount(DomainError):
+    message_id = N_(
+        "“%(value)s” is not an amount. Enter rials with at most three decimals, "
+        "for example 25 or 37.500."
+    )
+
+
+class AmountRequired(InvalidAmount):
+    message_id = N_("Enter an amount.")
+
+
+class AmountTooLarge(InvalidAmount):
+    message_id = N_("The amount cannot be more than %(limit)s.")
+
+
+# --- fee schedules -----------------------------------------------------------
+
+class NoScheduleInForce(DomainError):
+    message_id = N_("No fee schedule is in force on %(on)s.")
+
+
+class InvalidFeeSchedule(DomainError):
+    """A fee schedule an administrator entered cannot be saved."""
+
+
+class NegativeFee(InvalidFeeSchedule):
+    message_id = N_("%(fee)s cannot be negative.")
+
+
+class ScheduleOverlap(InvalidFeeSchedule):
+    message_id = N_("Another fee schedule already takes effect on %(effective_from)s.")
+
+
+class ScheduleInPast(InvalidFeeSchedule):
+    message_id = N_(
+        "A fee schedule cannot take effect on %(effective_from)s, before today "
+        "(%(today)s): quotes already given must not change."
+    )
+
+
+class ScheduleAlreadyInForce(InvalidFeeSchedule):
+    message_id = N_(
+        "The fee schedule effective from %(effective_from)s is already in force and "
+        "cannot be changed. Add a new schedule instead."
+    )
+
+
+class MissingAnnualFee(InvalidFeeSchedule):
+    message_id = N_("The fee schedule has no annual fee for grade %(grade)s.")
+
+
+class UnknownGrade(InvalidFeeSchedule):
+    message_id = N_("There is no grade %(grade)s.")
+
+
+# --- vouchers ----------------------------------------------------------------
+
+class InvalidVoucher(DomainError):
+    """A voucher definition an administrator entered cannot be saved."""
+
+
+class InvalidVoucherCode(InvalidVoucher):
+    message_id = N_(
+        "A voucher code has %(min)s to %(max)s Latin letters, digits or dashes."
+    )
+
+
+class InvalidVoucherKind(InvalidVoucher):
+    message_id = N_("A voucher is either a fixed amount or a percentage.")
+
+
+class VoucherValueNotPositive(InvalidVoucher):
+    message_id = N_("A voucher's value must be greater than zero.")
+
+
+class VoucherOverLimit(InvalidVoucher):
+    message_id = N_("A percentage voucher cannot be more than 100%%.")
+
+
+class VoucherDatesReversed(InvalidVoucher):
+    message_id = N_(
+        "A voucher's last day (%(valid_to)s) cannot be before its first day "
+        "(%(valid_from)s)."
+    )
+
+
+class InvalidUseLimit(InvalidVoucher):
+    message_id = N_(
+        "A voucher's use limit must be at least 1, or left empty for no limit."
+    )
+
+
+class VoucherNotUsable(DomainError):
+    """A member's voucher cannot be applied to this payment."""
+
+
+class VoucherExpired(VoucherNotUsable):
+    message_id = N_("Voucher %(code)s expired on %(valid_to)s.")
+
+
+class VoucherNotYetValid(VoucherNotUsable):
+    message_id = N_("Voucher %(code)s can be used from %(valid_from)s.")
+
+
+class VoucherUsedUp(VoucherNotUsable):
+    message_id = N_("Voucher %(code)s has already been used as many times as allowed.")
+
+
+# --- quotes and memberships --------------------------------------------------
+
+class InvalidPeriod(DomainError):
+    message_id = N_(
+        "A membership is renewed for one year, one year and six months, or two years."
+    )
+
+
+class MembershipNeedsRenewal(DomainError):
+    message_id = N_("The membership has expired. Please renew the company first.")
+
+
+class NameChangeNeedsRenewal(MembershipNeedsRenewal):
+    pass
+
+
+class GradeChangeNeedsRenewal(MembershipNeedsRenewal):
+    pass
+
+
+class SameGrade(DomainError):
+    message_id = N_("The company is already registered in grade %(grade)s.")
+
+
+class CertificateExpiryBeforeIssue(DomainError):
+    message_id = N_(
+        "A certificate's expiry date (%(expires_on)s) must be after its issue date "
+        "(%(issued_on)s)."
+    )
+
+
+# --- identifiers -------------------------------------------------------------
+
+class InvalidIdentifier(DomainError):
+    """A number typed into a form is not in the expected shape."""
+
+
+class InvalidCRNumber(InvalidIdentifier):
+    message_id = N_("A CR number has %(min)s to %(max)s digits.")
+
+
+class InvalidOCCINumber(InvalidIdentifier):
+    message_id = N_("An OCCI number has %(min)s to %(max)s digits.")
+
+
+class InvalidCivilID(InvalidIdentifier):
+    message_id = N_("A civil ID number has %(min)s to %(max)s digits.")
+
+
+class InvalidPassportNumber(InvalidIdentifier):
+    message_id = N_("A passport number has %(min)s to %(max)s Latin letters and digits.")
+
+
+class InvalidResidentCard(InvalidIdentifier):
+    message_id = N_("A resident card number has %(min)s to %(max)s digits.")
+
+
+class InvalidIdType(InvalidIdentifier):
+    message_id = N_("Choose an ID type: civil ID card, passport or resident card.")
+
+
+class InvalidMobileNumber(InvalidIdentifier):
+    message_id = N_(
+        "Enter an Omani mobile number of 8 digits starting with 7 or 9, or an "
+        "international number starting with + and the country code."
+    )
+
+
+class InvalidOmaniMobileNumber(InvalidMobileNumber):
+    message_id = N_("Enter an Omani mobile number of 8 digits starting with 7 or 9.")
