@@ -46,8 +46,9 @@ def _status(membership: Membership) -> str:
 def _status_label(membership: Membership) -> str:
     from flask_babel import gettext
 
-    labels = {"active": gettext("Active"), "in_grace": gettext("In grace period"), "expired": gettext("Expired")}
-    return labels[_status(membership)]
+    from app.domain.membership import STATUS_LABELS
+
+    return gettext(STATUS_LABELS[_status(membership)])
 
 
 Membership.status = property(_status)

@@ -113,3 +113,18 @@ def csrf_from(html: str) -> str:
     match = CSRF_RE.search(html)
     assert match, "the page has no CSRF token"
     return match.group(1) or match.group(2)
+
+
+def csrf_for(client, app) -> str:
+    """A valid CSRF token for this client's session, as a page would embed it (or a forger who stole it)."""
+    import hashlib
+    import os as _os
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    with client.session_transaction() as session:
+        if "csrf_token" not in session:
+            session["csrf_token"] = hashlib.sha1(_os.urandom(64)).hexdigest()
+        raw = session["csrf_token"]
+    serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token")
+    return serializer.dumps(raw)

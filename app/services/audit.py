@@ -70,23 +70,30 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
-def _values(obj: Any, *, before: bool = False) -> dict[str, Any]:
+def _values(obj: Any) -> dict[str, Any]:
+    """The row as the session holds it now (after a flush: what was written)."""
     state = inspect(obj)
     redact = _REDACT.get(obj.__tablename__, set())
     out: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
-        key = attr.key
-        if before:
-            hist = state.attrs[key].history
-            if hist.deleted:
-                value = hist.deleted[0]
-            elif hist.unchanged:
-                value = hist.unchanged[0]
-            else:
-                value = None if hist.added else getattr(obj, key, None)
-        else:
-            value = state.dict.get(key)
-        out[key] = REDACTED if key in redact and value is not None else _json_value(value)
+        value = state.dict.get(attr.key) if attr.key in state.dict else getattr(obj, attr.key, None)
+        out[attr.key] = REDACTED if attr.key in redact and value is not None else _json_value(value)
+    return out
+
+
+def _stored_values(session: Session, obj: Any) -> dict[str, Any]:
+    """The row as the database holds it before this flush (an expired attribute keeps no old value)."""
+    state = inspect(obj)
+    mapper = state.mapper
+    criteria = [column == value for column, value in zip(mapper.primary_key, state.identity)]
+    row = session.connection().execute(select(mapper.local_table).where(*criteria)).mappings().first()
+    if row is None:
+        return {}
+    redact = _REDACT.get(obj.__tablename__, set())
+    out: dict[str, Any] = {}
+    for attr in mapper.column_attrs:
+        value = row.get(attr.columns[0].name)
+        out[attr.key] = REDACTED if attr.key in redact and value is not None else _json_value(value)
     return out
 
 
@@ -124,10 +131,10 @@ def _before_flush(session: Session, flush_context, instances) -> None:
             pending.append(("create", obj, None))
     for obj in session.dirty:
         if _is_audited(obj) and session.is_modified(obj, include_collections=False) and _changed(obj):
-            pending.append(("update", obj, _values(obj, before=True)))
+            pending.append(("update", obj, _stored_values(session, obj)))
     for obj in session.deleted:
         if _is_audited(obj):
-            pending.append(("delete", obj, _values(obj, before=True)))
+            pending.append(("delete", obj, _stored_values(session, obj) or _values(obj)))
 
 
 def _after_flush(session: Session, flush_context) -> None:

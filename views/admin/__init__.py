@@ -1,6 +1,7 @@
 """Back-office screens for chamber staff, administrators and auditors."""
 from __future__ import annotations
 
+from flask import current_app
 from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
@@ -24,6 +25,9 @@ def register(appbuilder: AppBuilder) -> None:
     ):
         appbuilder.add_view(view, name, label=label, icon=icon, category=category,
                             category_label=CATEGORY_LABELS[category])
+    from views.admin.base import refuse_unknown_actions
+
+    current_app.before_request(refuse_unknown_actions)
     # Detail views reached from their parents, not from the menu.
     for view in (chamber.GradeFeeView, companies.SignatoryView, records.OrderLineView):
         appbuilder.add_view_no_menu(view)

@@ -1,6 +1,7 @@
 """Shared settings for back-office ModelViews: stable ordering, page size, read-only variants."""
 from __future__ import annotations
 
+from flask import abort, current_app, request
 from flask_appbuilder import ModelView
 from flask_babel import lazy_gettext as _l
 
@@ -25,3 +26,11 @@ class ReadOnlyModelView(ChamberModelView):
 
 
 AMOUNT_DESCRIPTION = _l("In Omani rials, e.g. 25 or 37.500")
+
+
+def refuse_unknown_actions() -> None:
+    """FAB answers an unknown bulk-action name with a server error; it is a request for nothing."""
+    if request.endpoint and request.endpoint.endswith(".action_post"):
+        view = getattr(current_app.view_functions.get(request.endpoint), "__self__", None)
+        if view is not None and request.form.get("action") not in getattr(view, "actions", {}):
+            abort(404)
