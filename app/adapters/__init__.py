@@ -1,0 +1,1 @@
+"""Adapters to the outside world: each an interface, an embedded default and the real client."""
