@@ -44,5 +44,6 @@ FAB_ROLES = {
     ],
     MEMBER: [
         ["^(MemberPortalView|SelfServiceView|MemberCertificateView)$", "^(can_.*)$"],
+        ["^E-services dashboard$", "^menu_access$"],
     ],
 }

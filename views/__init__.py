@@ -8,3 +8,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from views.admin import register as register_admin
 
     register_admin(appbuilder)
+
+    from views.portal import register as register_portal
+
+    register_portal(appbuilder)

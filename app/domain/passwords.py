@@ -8,46 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 
-from app.domain.errors import DomainError
-from app.domain.messages import N_
+from app.domain.errors import (  # noqa: F401  (the policy's refusals, importable from here)
+    PasswordIsEmail,
+    PasswordRefused,
+    PasswordsDiffer,
+    PasswordTooCommon,
+    PasswordTooLong,
+    PasswordTooShort,
+    PasswordTooSimple,
+)
 
 MIN_LENGTH = 12
 # scrypt is slow on purpose; a cap keeps one login from costing seconds of CPU.
 MAX_LENGTH = 128
-
-
-class PasswordRefused(DomainError):
-    """A new password the policy refuses; nothing was saved."""
-
-
-class PasswordTooShort(PasswordRefused):
-    message_id = N_("Use a password of at least %(min)s characters.")
-
-
-class PasswordTooLong(PasswordRefused):
-    message_id = N_("Use a password of at most %(max)s characters.")
-
-
-class PasswordTooCommon(PasswordRefused):
-    message_id = N_(
-        "This password is in a list of common or breached passwords. Choose another one, "
-        "for example a few unrelated words."
-    )
-
-
-class PasswordTooSimple(PasswordRefused):
-    message_id = N_(
-        "This password is a run of neighbouring keys or a repeated pattern (like 123456789012 "
-        "or abcabcabcabc). Choose another one."
-    )
-
-
-class PasswordIsEmail(PasswordRefused):
-    message_id = N_("Your password cannot be your email address.")
-
-
-class PasswordsDiffer(PasswordRefused):
-    message_id = N_("The two passwords are not the same.")
 
 
 def normalise_for_list(password: str) -> str:

@@ -16,8 +16,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.domain.digits import to_ascii_digits
-from app.domain.errors import DomainError
-from app.domain.messages import N_
+from app.domain.errors import (  # noqa: F401  (the refusals of codes, importable from here)
+    CodeExpired,
+    CodeLocked,
+    CodeMissing,
+    CodeRefused,
+    CodeUsed,
+    CodeWrong,
+    ResendLimitReached,
+    ResendRefused,
+    ResendTooSoon,
+    ResetLinkInvalid,
+)
 
 # Letters only, like the seed's "layLSJ"; capital I and small l are left out because
 # many fonts draw them alike.
@@ -42,53 +52,6 @@ class CodePolicy:
     resend_interval: dt.timedelta = dt.timedelta(minutes=1)
     sends_per_window: int = 5
     send_window: dt.timedelta = dt.timedelta(hours=1)
-
-
-# --- refusals ---------------------------------------------------------------------
-
-class CodeRefused(DomainError):
-    """A code or link that cannot be accepted; nothing but the try counter changed."""
-
-
-class CodeMissing(CodeRefused):
-    message_id = N_("No code is waiting for this step. Ask for a new code.")
-
-
-class CodeWrong(CodeRefused):
-    message_id = N_("The code is not right. You have %(left)s more tries.")
-
-
-class CodeLocked(CodeRefused):
-    message_id = N_("The code was entered wrongly too many times. Ask for a new code.")
-
-
-class CodeExpired(CodeRefused):
-    message_id = N_("The code has expired. Ask for a new code.")
-
-
-class CodeUsed(CodeRefused):
-    message_id = N_("This code has already been used. Ask for a new code.")
-
-
-class ResetLinkInvalid(CodeRefused):
-    message_id = N_(
-        "This password reset link is not valid: it has expired, has already been used, "
-        "or a newer link was sent. Ask for a new link."
-    )
-
-
-class ResendRefused(DomainError):
-    """A new code may not be sent yet."""
-
-
-class ResendTooSoon(ResendRefused):
-    message_id = N_("A code was sent a moment ago. You can ask for another in %(seconds)s seconds.")
-
-
-class ResendLimitReached(ResendRefused):
-    message_id = N_(
-        "Too many codes were sent in the last hour. You can ask for another in %(minutes)s minutes."
-    )
 
 
 # --- making and hashing -------------------------------------------------------------
