@@ -201,4 +201,10 @@ class TestConfig(Config):
     SCHEDULER_IN_DEV_SERVER = False
     RECAPTCHA_SITE_KEY = None  # tests that need the captcha set keys and a local verify endpoint
     RECAPTCHA_SECRET_KEY = None
+    # A lighter scrypt work factor: the suite hashes hundreds of passwords. Production keeps
+    # werkzeug's default (N=32768); FAB's decoy hash for unknown users matches the light one.
+    FAB_PASSWORD_HASH_METHOD = "scrypt:4096:8:1"
+    AUTH_DB_FAKE_PASSWORD_HASH_CHECK = (
+        "scrypt:4096:8:1$1U4927iox8ZvzXIK$0f2cbb487c0094a323f5d4b805c"
+        "d67a8d916a0b3f3bd73db70ebef768f0e9b792d30cfd31ffb17a0faceacd62f88bcca9a7e7ba3b854e73dd423af86afe87590")
     SERVER_NAME = None
