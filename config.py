@@ -167,7 +167,7 @@ class Config:
     RATELIMIT_CODE_PER_ADDRESS = _env("RATELIMIT_CODE_PER_ADDRESS", "20 per minute")
     RATELIMIT_CODE_PER_ACCOUNT = _env("RATELIMIT_CODE_PER_ACCOUNT", "10 per minute")
     RATELIMIT_RESET_PER_ADDRESS = _env("RATELIMIT_RESET_PER_ADDRESS", "5 per minute;30 per hour")
-    RATELIMIT_RESET_PER_ACCOUNT = _env("RATELIMIT_RESET_PER_ACCOUNT", "3 per minute;10 per hour")
+    RATELIMIT_RESET_PER_ACCOUNT = _env("RATELIMIT_RESET_PER_ACCOUNT", "5 per minute;20 per hour")
 
     # --- national PKI (SAML) ------------------------------------------------------------
     SAML_ENABLED = _env_bool("SAML_ENABLED", True)
