@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.errors import AccountRefused, EmailTaken, IdNumberTaken, NothingToVerify  # noqa: F401
@@ -112,7 +113,12 @@ def register_member(session: Session, form: Registration, *, language: str) -> M
                     family_name=form.family_name or None, mobile=mobile, country=form.country,
                     id_type=form.id_type, id_number=id_number, cr_number=cr_number, language=language)
     session.add(member)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another registration took this ID number between our check and this insert.
+        session.rollback()
+        raise IdNumberTaken() from None
     notes = _send_code(session, member, Purpose.EMAIL, now, enforce_limits=False)
     session.commit()
     deliver_now(session, notes)

@@ -72,6 +72,7 @@ class MemberAccountsView(BaseView):
     @expose("/register/", methods=["GET", "POST"])
     @no_cache
     @limit_from_config("RATELIMIT_REGISTER_PER_ADDRESS", key_func=client_address, methods=["POST"])
+    @limit_from_config("RATELIMIT_REGISTER_PER_ACCOUNT", key_func=typed_email_key, methods=["POST"])
     def register(self):
         if current_user.is_authenticated:
             return redirect(landing_url(current_user))

@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from models import Member, Notification, VerificationCode
-from tests.integration.accounts.conftest import SEED_MEMBER, SEED_MOBILE, register, register_and_verify
+from tests.integration.accounts.conftest import (
+    SEED_MEMBER,
+    SEED_MOBILE,
+    enter_code,
+    latest_sms_code,
+    post_form,
+    register,
+    register_and_verify,
+)
 from tests.integration.accounts.peers import mails_to, sms_to
 
 
@@ -57,8 +65,6 @@ def test_the_seed_registration_goes_through_email_then_sms(app, client, outbox, 
 
     page = client.get("/register/verify-email").get_data(as_text=True)
     assert "iamsa@chamberoman.com" in page and "Resend" in page and "Verify" in page
-    from tests.integration.accounts.conftest import enter_code, latest_sms_code
-
     response = enter_code(client, "email", code)
     assert response.headers["Location"].endswith("/register/verify-mobile")
     sms = sms_to(outbox, SEED_MOBILE)
@@ -199,3 +205,17 @@ def test_the_captcha_is_off_without_keys_and_the_page_says_so(client):
                   "Confirm password", "Submit", "Forgot password", "Login", "Civil ID card", "Resident card",
                   "Passport", "New membership registration"):
         assert label in page, label
+
+
+def test_a_registration_flood_is_stopped_per_address_and_per_email(app, client):
+    statuses = [register(client, email=f"flood{i}@example.om", password="x", confirm_password="x").status_code
+                for i in range(6)]
+    assert statuses == [200] * 5 + [429]
+    # The same email from many addresses is held up too.
+    statuses = []
+    for i in range(6):
+        visitor = app.test_client()
+        statuses.append(post_form(visitor, "/register/", {**SEED_MEMBER, "password": "x", "confirm_password": "x"},
+                                  environ_base={"REMOTE_ADDR": f"198.51.100.{i + 1}"}).status_code)
+    assert statuses == [200] * 5 + [429]
+    assert counts(app) == (0, 0)
