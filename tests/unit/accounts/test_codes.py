@@ -5,8 +5,6 @@ import datetime as dt
 import re
 from collections import Counter
 
-import pytest
-
 from app.domain.verification import (
     EMAIL_CODE_ALPHABET,
     ChallengeState,
