@@ -58,7 +58,7 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     from app.services import audit
 
     app.config["FAB_ROLES"] = FAB_ROLES
-    app.config.setdefault("LANGUAGES", i18n.LANGUAGES)
+    app.config.update(i18n.I18N_CONFIG)
 
     import models  # noqa: F401  (registers every table)
 
@@ -72,15 +72,28 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     with app.app_context():
         appbuilder = AppBuilder(security_manager_class=GhurfaSecurityManager)
         appbuilder.init_app(app, db.session)
-        i18n.register_i18n(app, appbuilder)
+        # FAB builds Flask-Babel inside init_app with its own locale selector; ours replaces it.
+        i18n.register_i18n(app)
         from views import register_views
 
         register_views(appbuilder)
+
+    _register_payment_pages(app)
 
     from app.cli import register_cli
 
     register_cli(app)
     return app
+
+
+def _register_payment_pages(app: Flask) -> None:
+    """The sandbox's hosted pages are served by Ghurfa itself (never in production)."""
+    if app.config.get("PAYMENT_GATEWAY", "sandbox") != "sandbox":
+        return
+    from app.adapters.payments import make_gateway
+    from app.adapters.payments.sandbox_pages import init_sandbox_pages
+
+    init_sandbox_pages(app, make_gateway(app.config, instance_path=app.instance_path))
 
 
 def _configure_logging(app: Flask) -> None:

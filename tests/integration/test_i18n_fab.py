@@ -125,13 +125,14 @@ def _build_app(workdir: Path, layout_probe: bool = False) -> Flask:
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def fab_app(tmp_path_factory):
+    # A bare FAB app with our catalog and templates: FAB's own screens, nothing of Ghurfa's.
     return _build_app(tmp_path_factory.mktemp("fab_i18n"))
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def client(fab_app):
+    return fab_app.test_client()
 
 
 def _html_tag(page: str) -> str:
@@ -277,17 +278,17 @@ def _lang_of(client, path="/login/", **kwargs) -> str:
     return re.search(r'lang="([^"]+)"', tag).group(1)
 
 
-def test_accept_language_picks_the_best_supported_locale(app):
-    assert _lang_of(app.test_client(), headers={"Accept-Language": "fr, ar-OM;q=0.8"}) == "ar"
-    assert _lang_of(app.test_client(), headers={"Accept-Language": "fr, de"}) == "en"
-    assert _lang_of(app.test_client()) == "en"
+def test_accept_language_picks_the_best_supported_locale(fab_app):
+    assert _lang_of(fab_app.test_client(), headers={"Accept-Language": "fr, ar-OM;q=0.8"}) == "ar"
+    assert _lang_of(fab_app.test_client(), headers={"Accept-Language": "fr, de"}) == "en"
+    assert _lang_of(fab_app.test_client()) == "en"
 
 
-def test_cookie_is_honoured_when_the_session_has_no_locale(app):
-    client = app.test_client()
+def test_cookie_is_honoured_when_the_session_has_no_locale(fab_app):
+    client = fab_app.test_client()
     client.set_cookie(LANG_COOKIE, "ar")
     assert _lang_of(client, headers={"Accept-Language": "en"}) == "ar"
-    unknown = app.test_client()
+    unknown = fab_app.test_client()
     unknown.set_cookie(LANG_COOKIE, "xx")
     assert _lang_of(unknown, headers={"Accept-Language": "en"}) == "en"
 
@@ -303,7 +304,7 @@ def test_session_beats_cookie_and_query_argument_beats_session(client):
     assert _lang_of(client, "/login/?_l_=xx") == "en"
 
 
-def test_language_switch_sticks_in_session_and_long_lived_cookie(client, app):
+def test_language_switch_sticks_in_session_and_long_lived_cookie(client, fab_app):
     response = client.get("/lang/ar")
     assert response.status_code == 302
     cookie = next(
@@ -316,7 +317,7 @@ def test_language_switch_sticks_in_session_and_long_lived_cookie(client, app):
     assert _lang_of(client, headers={"Accept-Language": "en"}) == "ar"
 
     # A new browser session that kept only the cookie still gets Arabic.
-    returning = app.test_client()
+    returning = fab_app.test_client()
     returning.set_cookie(LANG_COOKIE, client.get_cookie(LANG_COOKIE).value)
     assert _lang_of(returning, headers={"Accept-Language": "en"}) == "ar"
 

@@ -1,0 +1,88 @@
+"""Translation catalog upkeep: `merge` folds translations/pending/*.po into the Arabic catalog,
+`missing` lists our msgids that have no Arabic translation (exit 1 when any).
+
+    .venv/bin/python scripts/catalog.py merge
+    .venv/bin/python scripts/catalog.py missing
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "translations" / "ar" / "LC_MESSAGES" / "messages.po"
+PENDING = ROOT / "translations" / "pending"
+KEYWORDS = {
+    "_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None,
+    "__": None, "lazy_formatter_gettext": None, "pgettext": ((1, "c"), 2),
+}
+METHOD_MAP = [
+    ("app/**.py", "python"), ("views/**.py", "python"), ("models/**.py", "python"), ("jobs/**.py", "python"),
+    ("config.py", "python"), ("app/templates/**.html", "jinja2"), ("app/templates/**.txt", "jinja2"),
+]
+OPTIONS = {"app/templates/**.html": {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols"},
+           "app/templates/**.txt": {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols"}}
+
+
+def load(path: Path):
+    with path.open("rb") as handle:
+        return read_po(handle, locale="ar")
+
+
+def our_msgids() -> dict[str, str]:
+    """msgid → where it was first seen, for every translatable string in our code and templates."""
+    found: dict[str, str] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        ROOT, METHOD_MAP, OPTIONS, keywords=KEYWORDS, strip_comment_tags=True
+    ):
+        msgid = message[0] if isinstance(message, (tuple, list)) else message
+        if msgid and not filename.startswith((".venv", "node_modules")):
+            found.setdefault(msgid, f"{filename}:{lineno}")
+    return found
+
+
+def missing() -> list[tuple[str, str]]:
+    catalog = load(CATALOG)
+    out = []
+    for msgid, where in sorted(our_msgids().items()):
+        entry = catalog.get(msgid)
+        text = entry.string if entry is not None else None
+        if isinstance(text, (tuple, list)):
+            text = text[0]
+        if not text:
+            out.append((msgid, where))
+    return out
+
+
+def merge() -> None:
+    catalog = load(CATALOG)
+    added = 0
+    for pending in sorted(PENDING.glob("*.po")):
+        for message in load(pending):
+            if not message.id or not message.string:
+                continue
+            existing = catalog.get(message.id)
+            if existing is None or not existing.string:
+                catalog.add(message.id, message.string, flags=message.flags)
+                added += 1
+        pending.unlink()
+    with CATALOG.open("wb") as handle:
+        write_po(handle, catalog, width=0, sort_output=False)
+    print(f"{added} translations merged into {CATALOG.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "missing"
+    if command == "merge":
+        merge()
+    elif command == "missing":
+        gaps = missing()
+        for msgid, where in gaps:
+            print(f"{where}: {msgid!r}")
+        print(f"{len(gaps)} strings without an Arabic translation")
+        sys.exit(1 if gaps else 0)
+    else:
+        sys.exit(__doc__)
