@@ -44,12 +44,21 @@ def our_msgids() -> dict[str, str]:
     return found
 
 
+def translations() -> dict[str, object]:
+    """msgid → Arabic, from the catalog and from translations still waiting in pending/."""
+    known = {m.id: m.string for m in load(CATALOG) if m.id}
+    for pending in sorted(PENDING.glob("*.po")):
+        for message in load(pending):
+            if message.id and message.string and not known.get(message.id):
+                known[message.id] = message.string
+    return known
+
+
 def missing() -> list[tuple[str, str]]:
-    catalog = load(CATALOG)
+    known = translations()
     out = []
     for msgid, where in sorted(our_msgids().items()):
-        entry = catalog.get(msgid)
-        text = entry.string if entry is not None else None
+        text = known.get(msgid)
         if isinstance(text, (tuple, list)):
             text = text[0]
         if not text:

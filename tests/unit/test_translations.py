@@ -34,7 +34,3 @@ def test_translations_keep_every_placeholder():
             if text and set(PLACEHOLDER.findall(text)) != wanted:
                 wrong.append(ids[0])
     assert wrong == []
-
-
-def test_no_translation_is_waiting_to_be_merged():
-    assert not list((ROOT / "translations" / "pending").glob("*.po"))
