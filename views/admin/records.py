@@ -18,6 +18,8 @@ def pretty_json(value) -> Markup:
 
 
 class CertificateView(ReadOnlyModelView):
+    list_title = _l("Certificates")
+    show_title = _l("Certificate")
     datamodel = SQLAInterface(Certificate)
     list_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "created_at"]
     search_columns = ["serial", "membership", "issued_on", "expires_on"]
@@ -31,6 +33,8 @@ class CertificateView(ReadOnlyModelView):
 
 
 class OrderLineView(ReadOnlyModelView):
+    list_title = _l("Fee lines")
+    show_title = _l("Fee line")
     datamodel = SQLAInterface(OrderLine)
     base_order = ("position", "asc")
     list_columns = ["order", "position", "kind", "amount"]
@@ -40,6 +44,8 @@ class OrderLineView(ReadOnlyModelView):
 
 
 class PaymentView(ReadOnlyModelView):
+    list_title = _l("Payments")
+    show_title = _l("Payment")
     datamodel = SQLAInterface(Payment)
     list_columns = ["order", "gateway", "amount", "status", "decision", "reason_code", "created_at"]
     search_columns = ["order", "gateway", "status", "decision", "transaction_uuid", "created_at"]
@@ -56,6 +62,8 @@ class PaymentView(ReadOnlyModelView):
 
 
 class ServiceOrderView(ReadOnlyModelView):
+    list_title = _l("Service requests")
+    show_title = _l("Service request")
     datamodel = SQLAInterface(ServiceOrder)
     related_views = [OrderLineView, PaymentView]
     show_template = "appbuilder/general/model/show_cascade.html"
@@ -76,6 +84,8 @@ class ServiceOrderView(ReadOnlyModelView):
 
 
 class NotificationView(ReadOnlyModelView):
+    list_title = _l("Notifications")
+    show_title = _l("Notification")
     datamodel = SQLAInterface(Notification)
     list_columns = ["channel", "recipient", "template", "status", "attempts", "next_attempt_at", "sent_at"]
     search_columns = ["channel", "recipient", "template", "status", "created_at", "sent_at"]
@@ -90,6 +100,8 @@ class NotificationView(ReadOnlyModelView):
 
 
 class JobRunView(ReadOnlyModelView):
+    list_title = _l("Job runs")
+    show_title = _l("Job run")
     datamodel = SQLAInterface(JobRun)
     base_order = ("started_at", "desc")
     list_columns = ["job", "trigger", "started_at", "finished_at", "status", "counts"]
@@ -103,6 +115,8 @@ class JobRunView(ReadOnlyModelView):
 
 
 class AuditLogView(ReadOnlyModelView):
+    list_title = _l("Audit log")
+    show_title = _l("Audit log entry")
     datamodel = SQLAInterface(AuditEntry)
     base_order = ("seq", "desc")
     list_columns = ["seq", "at", "actor", "action", "entity", "entity_id"]
