@@ -17,6 +17,19 @@ KEEP_TABLES = {"alembic_version", "ab_permission", "ab_view_menu", "ab_permissio
                "ab_permission_view_role"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Tests read the compiled catalogs; rebuild them when a .po file is newer."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "catalog.py"
+    spec = importlib.util.spec_from_file_location("catalog_tool", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.compile_catalogs()
+
+
 def _database_url(tmp_path_factory, worker_id: str) -> str:
     if os.environ.get("GHURFA_TEST_DB") == "postgresql":
         base = make_url(os.environ.get("GHURFA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
