@@ -5,8 +5,10 @@ created on the server named by GHURFA_TEST_PG_URL); otherwise SQLite files are u
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -33,7 +35,9 @@ def _compiled_translations():
 def _database_url(tmp_path_factory, worker_id: str) -> str:
     if os.environ.get("GHURFA_TEST_DB") == "postgresql":
         base = make_url(os.environ.get("GHURFA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
-        name = f"ghurfa_test_{worker_id}"
+        # One database per checkout and worker: several checkouts may share one server.
+        checkout = hashlib.sha1(str(Path(__file__).resolve()).encode()).hexdigest()[:8]
+        name = f"ghurfa_test_{checkout}_{worker_id}"
         admin = create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
