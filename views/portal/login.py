@@ -13,7 +13,7 @@ from flask_login import login_user
 
 from app.adapters.captcha import make_captcha
 from app.services import login_sessions
-from views.portal.accounts import check_captcha, landing_url, verification_url
+from views.portal.accounts import check_captcha, landing_url, page_language, verification_url
 from views.portal.limits import client_address, limit_from_config, login_account_key
 
 
@@ -30,7 +30,6 @@ class GhurfaAuthDBView(AuthDBView):
         if g.user is not None and g.user.is_authenticated:
             return redirect(landing_url(g.user))
         form = LoginForm_db()
-        form.username.label.text = _l("Email or user name")
         if form.validate_on_submit():
             next_url = request.args.get("next", "")
             problem = check_captcha()
@@ -53,4 +52,5 @@ class GhurfaAuthDBView(AuthDBView):
 
     def _page(self, form):
         return self.render_template(self.login_template, title=self.title, form=form, appbuilder=self.appbuilder,
-                                    captcha=make_captcha(current_app.config))
+                                    captcha=make_captcha(current_app.config), page_language=page_language(),
+                                    username_label=_l("Email or user name"))
