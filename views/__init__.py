@@ -8,3 +8,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from views.admin import register as register_admin
 
     register_admin(appbuilder)
+
+    from views.pki import register as register_pki
+
+    register_pki(appbuilder)
