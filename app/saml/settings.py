@@ -137,8 +137,15 @@ def clear_cache() -> None:
 
 
 def check_configuration(config: Mapping) -> None:
-    """Refuses, at start, a production SAML set-up that would use development keys or repository files."""
-    if not config.get("SAML_ENABLED") or not config.get("PRODUCTION"):
+    """Refuses, at start, a SAML set-up with no IdP, or a production one with development keys or repository files."""
+    if not config.get("SAML_ENABLED"):
+        return
+    has_metadata = config.get("SAML_IDP_METADATA") or config.get("SAML_IDP_METADATA_FILE")
+    if not has_metadata and not config.get("DEV_IDP_ENABLED"):
+        raise SamlConfigurationError(
+            "SAML_ENABLED needs the IdP's metadata (SAML_IDP_METADATA_FILE or SAML_IDP_METADATA), "
+            "or DEV_IDP_ENABLED in development.")
+    if not config.get("PRODUCTION"):
         return
     if not str(config.get("PUBLIC_BASE_URL", "")).startswith("https://"):
         raise SamlConfigurationError("Production needs PUBLIC_BASE_URL on https:// for the SAML endpoints.")
