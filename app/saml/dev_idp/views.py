@@ -75,7 +75,7 @@ def single_sign_on() -> Response:
         message, relay_state = bindings.read_redirect(request.query_string.decode("latin-1"), "SAMLRequest",
                                                       sp_key_pair(config).cert_pem)
     except bindings.BindingError as err:
-        return _problem(str(err))
+        return _problem(gettext("This request could not be verified: %(reason)s", reason=str(err)))
     acs_url = message.get("AssertionConsumerServiceURL")
     if (message.tag != f"{bindings.SAMLP}AuthnRequest" or not message.get("ID")
             or bindings.issuer_of(message) != sp.entity_id or (acs_url and acs_url != sp.acs_url)
@@ -181,7 +181,7 @@ def single_logout() -> Response:
     try:
         message, relay_state = bindings.read_redirect(query, kind, sp_cert)
     except bindings.BindingError as err:
-        return _problem(str(err))
+        return _problem(gettext("This request could not be verified: %(reason)s", reason=str(err)))
     if bindings.issuer_of(message) != sp.entity_id:
         return _problem(gettext("This request does not come from a service provider known here."))
     if kind == "SAMLResponse":
