@@ -139,15 +139,6 @@ def test_a_resident_card_with_the_same_number_is_not_a_civil_id_match(app, clien
     assert "No portal account is registered" in response.get_data(as_text=True)
 
 
-def test_the_refusal_is_shown_in_arabic(app, client):
-    sent = start_login(client)
-    with client.session_transaction() as session:
-        session["locale"] = "ar"
-    response = post_acs(client, idp_response(app, sent.id, civil_id="9999999"))
-    assert response.status_code == 200
-    assert 'href="/register/"' in response.get_data(as_text=True)
-
-
 def test_metadata_names_our_endpoints_and_signing_demands(client):
     response = client.get("/saml/metadata/")
     assert response.status_code == 200
