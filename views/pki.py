@@ -21,7 +21,7 @@ LOGIN = "login"
 
 
 class PkiView(BaseView):
-    """SAML 2.0 service provider: /saml/login/, /saml/acs/, /saml/sls/, /saml/logout/, /saml/metadata/, /saml/step-up/."""
+    """Our SAML 2.0 SP: /saml/login/, /saml/acs/, /saml/sls/, /saml/logout/, /saml/metadata/, /saml/step-up/."""
 
     route_base = "/saml"
     default_view = "login"

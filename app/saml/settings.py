@@ -1,4 +1,4 @@
-"""python3-saml settings built from Ghurfa's configuration: our endpoints and keys, the IdP's metadata, strict security."""
+"""python3-saml settings from Ghurfa's configuration: our endpoints and keys, the IdP's metadata, strict security."""
 from __future__ import annotations
 
 import copy

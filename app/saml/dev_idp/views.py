@@ -81,8 +81,8 @@ def single_sign_on() -> Response:
             or bindings.issuer_of(message) != sp.entity_id or (acs_url and acs_url != sp.acs_url)
             or message.get("Destination") not in (None, idp_endpoints(config).sso_url)):
         return _problem(gettext("This request does not come from a service provider known here."))
-    pending = {"id": message.get("ID"), "relay_state": relay_state,
-               "force_authn": message.get("ForceAuthn") == "true"}
+    # ForceAuthn needs no handling here: like the national IdP, this one asks for the PIN every time.
+    pending = {"id": message.get("ID"), "relay_state": relay_state}
     return _with_state(redirect(url_for("dev_idp.choose")), {**_state(), "pending": pending})
 
 
@@ -163,10 +163,11 @@ def logout() -> Response:
     if request.method == "GET" or not signed_in:
         return Response(render_template("dev_idp/idle.html", signed_in=signed_in))
     config = current_app.config
-    xml, request_id = bindings.logout_request(issuer=idp_endpoints(config).entity_id, destination=sp_endpoints(config).sls_url,
-                                  name_id=signed_in["name_id"], session_index=signed_in.get("session_index"),
-                                  now=_now())
-    url = bindings.redirect_url(sp_endpoints(config).sls_url, "SAMLRequest", xml, None, idp_key_pair(config))
+    sls_url = sp_endpoints(config).sls_url
+    xml, request_id = bindings.logout_request(issuer=idp_endpoints(config).entity_id, destination=sls_url,
+                                              name_id=signed_in["name_id"],
+                                              session_index=signed_in.get("session_index"), now=_now())
+    url = bindings.redirect_url(sls_url, "SAMLRequest", xml, None, idp_key_pair(config))
     return _with_state(redirect(url), {"logout": request_id})
 
 

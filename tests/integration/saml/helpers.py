@@ -27,8 +27,9 @@ def make_member(app, civil_id: str = CIVIL_ID, username: str = "iamsa@chamberoma
 
     with app.app_context():
         sm = app.appbuilder.sm
-        user = sm.add_user(username, "Shmoouqa", "AL-hashmi", username if "@" in username else f"{username}@example.om",
-                           sm.find_role("Member"), hashed_password="!")  # no password: PKI only
+        email = username if "@" in username else f"{username}@example.om"
+        user = sm.add_user(username, "Shmoouqa", "AL-hashmi", email, sm.find_role("Member"),
+                           hashed_password="!")  # no usable password: PKI only
         now = dt.datetime(2026, 1, 1) if verified else None
         db.session.add(Member(user_id=user.id, first_name="Shmoouqa", family_name="AL-hashmi", mobile="+96899416689",
                               id_type="civil_id", id_number=civil_id, language="en",
