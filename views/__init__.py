@@ -13,6 +13,10 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     appbuilder.add_view_no_menu(CertificateCheckView)
 
+    from views.pki import register as register_pki
+
+    register_pki(appbuilder)
+
     from views.portal import register as register_portal
 
     register_portal(appbuilder)

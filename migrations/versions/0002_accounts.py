@@ -1,7 +1,7 @@
 """Member accounts: one-time codes and password reset links, and server-side login sessions.
 
 Revision ID: 0002_accounts
-Revises: 0001
+Revises: 0002_saml
 Create Date: 2026-11-25 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0002_accounts"
-down_revision = "0001"
+down_revision = "0002_saml"
 branch_labels = None
 depends_on = None
 
