@@ -167,6 +167,7 @@ class Config:
     JOB_LOCK_LEASE_MINUTES = _env_int("JOB_LOCK_LEASE_MINUTES", 15)
     JOB_RUN_KEEP_DAYS = _env_int("JOB_RUN_KEEP_DAYS", 90)  # job history older than this is pruned
     REGISTRY_SYNC_BATCH = _env_int("REGISTRY_SYNC_BATCH", 1000)  # companies per committed batch
+    REGISTRY_FULL_SYNC_BATCH = _env_int("REGISTRY_FULL_SYNC_BATCH", 10000)  # the same for a full import
 
 
 class TestConfig(Config):

@@ -1,0 +1,271 @@
+"""Applying one batch of registry companies at once: compare with what the chamber holds, write only what changed.
+
+The comparison is done on the batch as a whole (one query for the companies, one for
+their signatories, one for the memberships whose grade matters). Writes are set-based:
+on PostgreSQL the rows are COPYed into a temporary table and merged with one
+INSERT ... ON CONFLICT DO UPDATE per table; elsewhere an executemany upsert. The ORM's
+per-row audit does not see these statements, so each created or changed company gets
+one audit entry here, with the fields that changed (and the signatories added/removed).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, bindparam, select, text, update
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
+
+from app.adapters.registry import RegistryCompany
+from app.services.audit import append_entries, current_actor, _json_value
+from app.services.companies import ReferenceCodes
+from models import Company, Membership, RegistryChange, RegistryFlag, Signatory
+
+# The registry's own fields: a difference in any of them means the company changed.
+REGISTRY_FIELDS = ("registry_name_en", "registry_name_ar", "address", "governorate_id", "registry_grade_id",
+                   "cr_status", "cr_expires_on", "registry_updated_at")
+FLAGGED_STATUSES = {"cancelled": "cr_cancelled", "expired": "cr_expired"}
+
+
+@dataclass
+class BatchCounts:
+    companies: int = 0
+    created: int = 0
+    updated: int = 0
+    name_changes: int = 0
+    grade_changes: int = 0
+    changes_resolved: int = 0
+    flags: int = 0
+    signatories_added: int = 0
+    signatories_removed: int = 0
+    audited: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class _CompanyPlan:
+    record: RegistryCompany
+    values: dict[str, Any]
+    before: dict[str, Any] | None  # None: a new company
+    changed: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def registry_values(record: RegistryCompany, codes: ReferenceCodes) -> dict[str, Any]:
+    return {
+        "registry_name_en": record.name_en,
+        "registry_name_ar": record.name_ar,
+        "address": record.address,
+        "governorate_id": codes.governorates.get(record.governorate_code),
+        "registry_grade_id": codes.grades.get(record.grade_code),
+        "cr_status": record.status,
+        "cr_expires_on": record.expires_on,
+        "registry_updated_at": record.updated_at.astimezone(dt.timezone.utc).replace(tzinfo=None),
+    }
+
+
+def apply_batch(session: Session, records: Sequence[RegistryCompany], codes: ReferenceCodes,
+                now: dt.datetime) -> BatchCounts:
+    """Upserts a batch of companies and signatories, records pending changes and flags (no commit)."""
+    counts = BatchCounts(companies=len(records))
+    # The feed may list a company twice in one page only if it changed twice; the last word counts.
+    latest = {record.cr_number: record for record in records}
+    existing = {row.cr_number: row._asdict() for row in session.execute(
+        select(Company.id, Company.cr_number, Company.name_en, Company.name_ar, *[getattr(Company, f) for f in REGISTRY_FIELDS])
+        .where(Company.cr_number.in_(list(latest)))
+    )}
+    plans = {}
+    for cr_number, record in latest.items():
+        values = registry_values(record, codes)
+        before = existing.get(cr_number)
+        plan = _CompanyPlan(record, values, before)
+        if before is not None:
+            plan.changed = {f: (before[f], values[f]) for f in REGISTRY_FIELDS if before[f] != values[f]}
+        plans[cr_number] = plan
+
+    company_rows = [
+        {"cr_number": cr, "name_en": p.record.name_en or p.record.name_ar, "name_ar": p.record.name_ar,
+         **p.values, "created_at": now, "updated_at": now}
+        for cr, p in plans.items() if p.before is None or p.changed
+    ]
+    bulk_upsert(session, Company.__table__, company_rows, ["cr_number"], list(REGISTRY_FIELDS) + ["updated_at"])
+    ids = dict(session.execute(select(Company.cr_number, Company.id).where(Company.cr_number.in_(list(plans)))).all())
+    _apply_signatories(session, plans, ids, now)
+
+    counts.created = sum(1 for p in plans.values() if p.before is None)
+    counts.updated = sum(1 for p in plans.values() if p.before is not None and p.changed)
+    counts.signatories_added = sum(len(p.added) for p in plans.values())
+    counts.signatories_removed = sum(len(p.removed) for p in plans.values())
+    _detect_changes(session, plans, now, counts)
+    _flag_statuses(session, plans, now, counts)
+    counts.audited = _audit(session, plans, ids)
+    return counts
+
+
+def _apply_signatories(session: Session, plans: dict[str, _CompanyPlan], ids: dict[str, int], now: dt.datetime) -> None:
+    by_company: dict[int, dict[str, tuple]] = {}
+    for row in session.execute(
+        select(Signatory.id, Signatory.company_id, Signatory.civil_id, Signatory.name_en, Signatory.name_ar,
+               Signatory.role, Signatory.active)
+        .where(Signatory.company_id.in_([ids[cr] for cr, p in plans.items() if p.before is not None]))
+    ):
+        by_company.setdefault(row.company_id, {})[row.civil_id] = row
+    upserts, deactivate = [], []
+    for cr_number, plan in plans.items():
+        company_id = ids[cr_number]
+        held = by_company.get(company_id, {})
+        listed = {s.civil_id: s for s in plan.record.signatories}
+        for civil_id, source in listed.items():
+            current = held.get(civil_id)
+            if current is None or not current.active:
+                plan.added.append(civil_id)
+            if current is None or not current.active or (current.name_en, current.name_ar, current.role) != (
+                    source.name_en, source.name_ar, source.role):
+                upserts.append({"company_id": company_id, "civil_id": civil_id, "name_en": source.name_en,
+                                "name_ar": source.name_ar, "role": source.role, "active": True,
+                                "created_at": now, "updated_at": now})
+        for civil_id, current in held.items():
+            if civil_id not in listed and current.active:
+                # Removed at the registry: no longer allowed to act for the company, from now on.
+                plan.removed.append(civil_id)
+                deactivate.append({"sid": current.id})
+    bulk_upsert(session, Signatory.__table__, upserts, ["company_id", "civil_id"],
+                ["name_en", "name_ar", "role", "active", "updated_at"])
+    if deactivate:
+        session.execute(
+            update(Signatory.__table__).where(Signatory.__table__.c.id == bindparam("sid"))
+            .values(active=False, updated_at=now), deactivate)
+
+
+def _detect_changes(session: Session, plans: dict[str, _CompanyPlan], now: dt.datetime, counts: BatchCounts) -> None:
+    """A registry name or grade that now differs from the chamber's becomes a pending change; one that
+    matches again closes it."""
+    touched = {p.before["id"]: p for p in plans.values()
+               if p.before is not None and ({"registry_name_en", "registry_name_ar", "registry_grade_id"} & set(p.changed))}
+    if not touched:
+        return
+    grades: dict[int, int] = {}
+    for company_id, grade_id in session.execute(
+        select(Membership.company_id, Membership.grade_id).where(Membership.company_id.in_(list(touched)))
+        .order_by(Membership.company_id, Membership.expires_on)
+    ):
+        grades[company_id] = grade_id  # the latest membership's grade wins
+    open_changes = {(c.company_id, c.kind): c.id for c in session.execute(
+        select(RegistryChange.id, RegistryChange.company_id, RegistryChange.kind)
+        .where(RegistryChange.company_id.in_(list(touched)), RegistryChange.resolved_at.is_(None)))}
+    new_rows, superseded, resolved = [], [], []
+    for company_id, plan in touched.items():
+        before, values = plan.before, plan.values
+        if {"registry_name_en", "registry_name_ar"} & set(plan.changed):
+            chamber = (before["name_en"], before["name_ar"])
+            registry = (values["registry_name_en"] or values["registry_name_ar"], values["registry_name_ar"])
+            if (company_id, "name") in open_changes:
+                (resolved if registry == chamber else superseded).append(open_changes[(company_id, "name")])
+            if registry != chamber:
+                new_rows.append({"company_id": company_id, "kind": "name", "old_name_en": chamber[0],
+                                 "old_name_ar": chamber[1], "new_name_en": registry[0], "new_name_ar": registry[1],
+                                 "old_grade_id": None, "new_grade_id": None, "detected_at": now})
+        if "registry_grade_id" in plan.changed and company_id in grades:
+            held, registry_grade = grades[company_id], values["registry_grade_id"]
+            if (company_id, "grade") in open_changes:
+                (resolved if registry_grade == held else superseded).append(open_changes[(company_id, "grade")])
+            if registry_grade is not None and registry_grade != held:
+                new_rows.append({"company_id": company_id, "kind": "grade", "old_name_en": None,
+                                 "old_name_ar": None, "new_name_en": None, "new_name_ar": None,
+                                 "old_grade_id": held, "new_grade_id": registry_grade, "detected_at": now})
+    if resolved or superseded:
+        # A change the registry replaced by a newer one is closed too: the member is told about the newer one.
+        session.execute(update(RegistryChange).where(RegistryChange.id.in_(resolved + superseded))
+                        .values(resolved_at=now))
+    if new_rows:
+        session.execute(RegistryChange.__table__.insert(), new_rows)
+    counts.name_changes += sum(1 for r in new_rows if r["kind"] == "name")
+    counts.grade_changes += sum(1 for r in new_rows if r["kind"] == "grade")
+    counts.changes_resolved += len(resolved)
+
+
+def _flag_statuses(session: Session, plans: dict[str, _CompanyPlan], now: dt.datetime, counts: BatchCounts) -> None:
+    moved = {p.before["id"]: p.values["cr_status"] for p in plans.values()
+             if p.before is not None and "cr_status" in p.changed}
+    if not moved:
+        return
+    open_flags = set(session.execute(
+        select(RegistryFlag.company_id, RegistryFlag.kind)
+        .where(RegistryFlag.company_id.in_(list(moved)), RegistryFlag.resolved_at.is_(None))).all())
+    rows = [{"company_id": cid, "kind": FLAGGED_STATUSES[status], "detected_at": now,
+             "detail": f"The commercial registry now lists this CR as {status}."}
+            for cid, status in moved.items()
+            if status in FLAGGED_STATUSES and (cid, FLAGGED_STATUSES[status]) not in open_flags]
+    if rows:
+        session.execute(RegistryFlag.__table__.insert(), rows)
+    counts.flags += len(rows)
+    back = [cid for cid, status in moved.items() if status == "active"]
+    if back:
+        # Active again at the registry: the open flags answer themselves.
+        session.execute(update(RegistryFlag).where(RegistryFlag.company_id.in_(back), RegistryFlag.resolved_at.is_(None))
+                        .values(resolved_at=now, resolved_by="registry"))
+
+
+def _audit(session: Session, plans: dict[str, _CompanyPlan], ids: dict[str, int]) -> int:
+    actor, user_id = current_actor()
+    entries = []
+    for cr_number, plan in plans.items():
+        if plan.before is None:
+            after = {"cr_number": cr_number, **{k: _json_value(v) for k, v in plan.values.items()}}
+            if plan.added:
+                after["signatories_added"] = plan.added
+            entries.append({"action": "create", "entity": "company", "entity_id": str(ids[cr_number]),
+                            "before": None, "after": after})
+        elif plan.changed or plan.added or plan.removed:
+            before = {k: _json_value(old) for k, (old, _) in plan.changed.items()}
+            after = {k: _json_value(new) for k, (_, new) in plan.changed.items()}
+            if plan.added:
+                after["signatories_added"] = plan.added
+            if plan.removed:
+                after["signatories_removed"] = plan.removed
+            entries.append({"action": "update", "entity": "company", "entity_id": str(ids[cr_number]),
+                            "before": before, "after": after})
+    if entries:
+        append_entries(session, entries, actor=actor, user_id=user_id)
+    return len(entries)
+
+
+# --- the set-based upsert -------------------------------------------------------------
+
+
+def bulk_upsert(session: Session, table: Table, rows: list[dict[str, Any]], conflict: list[str],
+                update_columns: list[str]) -> None:
+    """Inserts `rows` into `table`, updating `update_columns` where `conflict` already exists."""
+    if not rows:
+        return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        _copy_upsert(conn, table, rows, conflict, update_columns)
+        return
+    statement = sqlite.insert(table)
+    statement = statement.on_conflict_do_update(index_elements=conflict,
+                                                set_={c: statement.excluded[c] for c in update_columns})
+    conn.execute(statement, rows)
+
+
+def _copy_upsert(conn, table: Table, rows: list[dict[str, Any]], conflict: list[str], update_columns: list[str]) -> None:
+    columns = list(rows[0])
+    staging = f"_sync_{table.name}"
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    # A temporary table shaped like the target, dropped with the transaction (the batch).
+    conn.execute(text(f'CREATE TEMP TABLE "{staging}" ON COMMIT DROP AS '
+                      f'SELECT {column_list} FROM "{table.name}" WITH NO DATA'))
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f'COPY "{staging}" ({column_list}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+    assignments = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in update_columns)
+    conn.execute(text(
+        f'INSERT INTO "{table.name}" ({column_list}) SELECT {column_list} FROM "{staging}" '
+        f'ON CONFLICT ({", ".join(conflict)}) DO UPDATE SET {assignments}'))
+    conn.execute(text(f'DROP TABLE "{staging}"'))
