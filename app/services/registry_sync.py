@@ -192,3 +192,17 @@ def resolve_changes(session: Session, company_id: int, kind: str, now: dt.dateti
                RegistryChange.resolved_at.is_(None))
         .values(resolved_at=now)
     ).rowcount
+
+
+def mark_flags_handled(session: Session, flag_ids: list[int], username: str, config: Mapping) -> int:
+    """Staff looked at these flags: closes the open ones (audited) and commits; returns how many."""
+    from models import RegistryFlag
+
+    now = now_utc(config)
+    count = 0
+    for flag in session.scalars(select(RegistryFlag).where(RegistryFlag.id.in_(flag_ids),
+                                                           RegistryFlag.resolved_at.is_(None))):
+        flag.resolved_at, flag.resolved_by = now, username
+        count += 1
+    session.commit()
+    return count

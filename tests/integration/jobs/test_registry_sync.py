@@ -228,3 +228,23 @@ def test_registry_sync_command_shows_progress(app, registry_file):
     assert result.exit_code == 0, result.output
     assert "3 companies" in result.output
     assert len(_companies(app)) == 3
+
+
+def test_the_dashboard_include_lists_pending_changes_in_the_members_language(app, registry_file):
+    from flask import render_template
+
+    _full_then_members(app)
+    write_registry(registry_file, [
+        company("1229237", "Promising Projects Group", "مجموعة المشاريع الواعدة", grade="third",
+                updated_at="2026-02-01T08:00:00Z", signatories=("1526575", "7324674")),
+    ])
+    run_now(app, "registry_sync")
+    with app.test_request_context("/?_l_=ar"):
+        member = db.session.scalar(select(Member).where(Member.id_number == "7324674"))
+        changes = pending_changes_for_member(db.session, member)
+        assert [c.kind for c in changes] == ["name", "grade"]
+        html = render_template("portal/_pending_changes.html", pending_changes=changes)
+    assert "مجموعة المشاريع الواعدة" in html
+    assert 'href="/services/name-change/?company=' in html and 'href="/services/grade-change/?company=' in html
+    with app.test_request_context("/"):
+        assert render_template("portal/_pending_changes.html", pending_changes=[]).strip() == ""
