@@ -1,6 +1,9 @@
 """Queueing many outbox messages at once (jobs): rendered like queue_message, inserted in one statement.
 
-A message whose dedupe key is already in the outbox is skipped by the database
+Rendering follows app/services/notifications.py: render_message (blocks subject, text and
+sms of `messages/<template>.txt`, plus `.html` when it exists), but looks each template up
+once per call and switches the locale once per language, which matters for thousands of
+messages. A message whose dedupe key is already in the outbox is skipped by the database
 (ON CONFLICT DO NOTHING on the unique key), so re-runs and concurrent runs queue it once.
 """
 from __future__ import annotations
@@ -11,13 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
+from jinja2 import TemplateNotFound
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.services.clock import now_utc
-from app.services.notifications import render_message
+from app.services.notifications import RenderedMessage
 from models import Notification
 from models.base import utcnow
+
+NOTIFICATION = Notification.__table__
 
 
 @dataclass(frozen=True)
@@ -33,30 +40,71 @@ class OutgoingMessage:
     sms_not_before: dt.datetime | None = None  # naive UTC
 
 
+class _Renderer:
+    def __init__(self) -> None:
+        self.env = current_app.jinja_env
+        self._templates: dict[str, Any] = {}
+
+    def _template(self, name: str):
+        if name not in self._templates:
+            try:
+                self._templates[name] = self.env.get_template(name)
+            except TemplateNotFound:
+                self._templates[name] = None
+        return self._templates[name]
+
+    def render(self, template: str, language: str, context: Mapping[str, Any]) -> RenderedMessage:
+        """Call inside force_locale(language)."""
+        text_template = self._template(f"messages/{template}.txt")
+        if text_template is None:
+            raise TemplateNotFound(f"messages/{template}.txt")
+        ctx = text_template.new_context(dict(context, language=language))
+
+        def block(name: str) -> str | None:
+            render = text_template.blocks.get(name)
+            return "".join(render(ctx)).strip() if render else None
+
+        html_template = self._template(f"messages/{template}.html")
+        html = html_template.render(**context, language=language) if html_template is not None else None
+        return RenderedMessage(subject=block("subject") or "", text=block("text") or "", html=html, sms=block("sms"))
+
+
 def queue_many(session: Session, messages: Iterable[OutgoingMessage]) -> int:
     """Queues every email and SMS of `messages` in the caller's transaction; returns how many rows were new."""
     now = now_utc(current_app.config)
     stamp = utcnow()
-    rows = []
+    renderer = _Renderer()
+    by_language: dict[str, list[OutgoingMessage]] = {}
     for message in messages:
-        language = message.language if message.language in ("en", "ar") else "en"
-        rendered = render_message(message.template, language, message.context)
-        common = {"user_id": message.user_id, "template": message.template, "language": language,
-                  "status": "queued", "attempts": 0, "sensitive": False, "created_at": stamp, "updated_at": stamp}
-        if message.email:
-            rows.append(dict(common, channel="email", recipient=message.email, subject=rendered.subject,
-                             body=rendered.text, html_body=rendered.html,
-                             dedupe_key=f"{message.dedupe_key}:email" if message.dedupe_key else None,
-                             next_attempt_at=message.not_before or now))
-        if message.mobile and rendered.sms:
-            rows.append(dict(common, channel="sms", recipient=message.mobile, subject=None, body=rendered.sms,
-                             html_body=None,
-                             dedupe_key=f"{message.dedupe_key}:sms" if message.dedupe_key else None,
-                             next_attempt_at=message.sms_not_before or message.not_before or now))
+        by_language.setdefault(message.language if message.language in ("en", "ar") else "en", []).append(message)
+    rows = []
+    for language, group in by_language.items():
+        with force_locale(language):
+            for message in group:
+                rendered = renderer.render(message.template, language, message.context)
+                rows.extend(_rows(message, language, rendered, now, stamp))
     if not rows:
         return 0
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    # RETURNING keeps SQLAlchemy's batched multi-row INSERT (without it the ON CONFLICT form goes row by row).
-    statement = dialect.insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"]) \
-        .returning(Notification.id)
-    return len(session.execute(statement, rows).all())
+    # Core (not ORM) and RETURNING: SQLAlchemy then sends the rows as batched multi-row INSERTs.
+    statement = dialect.insert(NOTIFICATION).on_conflict_do_nothing(index_elements=["dedupe_key"]) \
+        .returning(NOTIFICATION.c.id)
+    return len(session.connection().execute(statement, rows).all())
+
+
+def _rows(message: OutgoingMessage, language: str, rendered: RenderedMessage, now: dt.datetime,
+          stamp: dt.datetime) -> list[dict[str, Any]]:
+    common = {"user_id": message.user_id, "template": message.template, "language": language, "status": "queued",
+              "attempts": 0, "sensitive": False, "created_at": stamp, "updated_at": stamp, "last_error": None,
+              "provider_id": None, "sent_at": None}
+    rows = []
+    if message.email:
+        rows.append(dict(common, channel="email", recipient=message.email, subject=rendered.subject,
+                         body=rendered.text, html_body=rendered.html,
+                         dedupe_key=f"{message.dedupe_key}:email" if message.dedupe_key else None,
+                         next_attempt_at=message.not_before or now))
+    if message.mobile and rendered.sms:
+        rows.append(dict(common, channel="sms", recipient=message.mobile, subject=None, body=rendered.sms,
+                         html_body=None, dedupe_key=f"{message.dedupe_key}:sms" if message.dedupe_key else None,
+                         next_attempt_at=message.sms_not_before or message.not_before or now))
+    return rows

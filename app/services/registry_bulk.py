@@ -5,7 +5,8 @@ their signatories, one for the memberships whose grade matters). Writes are set-
 on PostgreSQL the rows are COPYed into a temporary table and merged with one
 INSERT ... ON CONFLICT DO UPDATE per table; elsewhere an executemany upsert. The ORM's
 per-row audit does not see these statements, so each created or changed company gets
-one audit entry here, with the fields that changed (and the signatories added/removed).
+one audit entry here, with the fields that changed (and the signatories added/removed);
+the companies a batch creates are named in one entry for the batch.
 """
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, text, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import Table, any_, bindparam, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.adapters.registry import RegistryCompany
@@ -56,6 +57,14 @@ class _CompanyPlan:
     removed: list[str] = field(default_factory=list)
 
 
+def among(session: Session, column, values) -> Any:
+    """`column IN values`; on PostgreSQL `= ANY(array)`, one parameter however long the list (a batch is 10,000)."""
+    values = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
+
+
 def registry_values(record: RegistryCompany, codes: ReferenceCodes) -> dict[str, Any]:
     return {
         "registry_name_en": record.name_en,
@@ -77,7 +86,7 @@ def apply_batch(session: Session, records: Sequence[RegistryCompany], codes: Ref
     latest = {record.cr_number: record for record in records}
     existing = {row.cr_number: row._asdict() for row in session.execute(
         select(Company.id, Company.cr_number, Company.name_en, Company.name_ar, *[getattr(Company, f) for f in REGISTRY_FIELDS])
-        .where(Company.cr_number.in_(list(latest)))
+        .where(among(session, Company.cr_number, latest))
     )}
     plans = {}
     for cr_number, record in latest.items():
@@ -94,7 +103,7 @@ def apply_batch(session: Session, records: Sequence[RegistryCompany], codes: Ref
         for cr, p in plans.items() if p.before is None or p.changed
     ]
     bulk_upsert(session, Company.__table__, company_rows, ["cr_number"], list(REGISTRY_FIELDS) + ["updated_at"])
-    ids = dict(session.execute(select(Company.cr_number, Company.id).where(Company.cr_number.in_(list(plans)))).all())
+    ids = dict(session.execute(select(Company.cr_number, Company.id).where(among(session, Company.cr_number, plans))).all())
     _apply_signatories(session, plans, ids, now)
 
     counts.created = sum(1 for p in plans.values() if p.before is None)
@@ -112,7 +121,7 @@ def _apply_signatories(session: Session, plans: dict[str, _CompanyPlan], ids: di
     for row in session.execute(
         select(Signatory.id, Signatory.company_id, Signatory.civil_id, Signatory.name_en, Signatory.name_ar,
                Signatory.role, Signatory.active)
-        .where(Signatory.company_id.in_([ids[cr] for cr, p in plans.items() if p.before is not None]))
+        .where(among(session, Signatory.company_id, [ids[cr] for cr, p in plans.items() if p.before is not None]))
     ):
         by_company.setdefault(row.company_id, {})[row.civil_id] = row
     upserts, deactivate = [], []
@@ -151,13 +160,13 @@ def _detect_changes(session: Session, plans: dict[str, _CompanyPlan], now: dt.da
         return
     grades: dict[int, int] = {}
     for company_id, grade_id in session.execute(
-        select(Membership.company_id, Membership.grade_id).where(Membership.company_id.in_(list(touched)))
+        select(Membership.company_id, Membership.grade_id).where(among(session, Membership.company_id, touched))
         .order_by(Membership.company_id, Membership.expires_on)
     ):
         grades[company_id] = grade_id  # the latest membership's grade wins
     open_changes = {(c.company_id, c.kind): c.id for c in session.execute(
         select(RegistryChange.id, RegistryChange.company_id, RegistryChange.kind)
-        .where(RegistryChange.company_id.in_(list(touched)), RegistryChange.resolved_at.is_(None)))}
+        .where(among(session, RegistryChange.company_id, touched), RegistryChange.resolved_at.is_(None)))}
     new_rows, superseded, resolved = [], [], []
     for company_id, plan in touched.items():
         before, values = plan.before, plan.values
@@ -196,7 +205,7 @@ def _flag_statuses(session: Session, plans: dict[str, _CompanyPlan], now: dt.dat
         return
     open_flags = set(session.execute(
         select(RegistryFlag.company_id, RegistryFlag.kind)
-        .where(RegistryFlag.company_id.in_(list(moved)), RegistryFlag.resolved_at.is_(None))).all())
+        .where(among(session, RegistryFlag.company_id, moved), RegistryFlag.resolved_at.is_(None))).all())
     rows = [{"company_id": cid, "kind": FLAGGED_STATUSES[status], "detected_at": now,
              "detail": f"The commercial registry now lists this CR as {status}."}
             for cid, status in moved.items()
@@ -214,14 +223,16 @@ def _flag_statuses(session: Session, plans: dict[str, _CompanyPlan], now: dt.dat
 def _audit(session: Session, plans: dict[str, _CompanyPlan], ids: dict[str, int]) -> int:
     actor, user_id = current_actor()
     entries = []
+    created = {cr_number: ids[cr_number] for cr_number, plan in plans.items() if plan.before is None}
+    if created:
+        # New companies are copies of registry records: one entry per batch names each of them (CR number and
+        # id), which keeps a 100,000-company first import cheap while every creation stays on the chain.
+        entries.append({"action": "import", "entity": "company", "entity_id": None, "before": None,
+                        "after": {"created": created}})
     for cr_number, plan in plans.items():
         if plan.before is None:
-            after = {"cr_number": cr_number, **{k: _json_value(v) for k, v in plan.values.items()}}
-            if plan.added:
-                after["signatories_added"] = plan.added
-            entries.append({"action": "create", "entity": "company", "entity_id": str(ids[cr_number]),
-                            "before": None, "after": after})
-        elif plan.changed or plan.added or plan.removed:
+            continue
+        if plan.changed or plan.added or plan.removed:
             before = {k: _json_value(old) for k, (old, _) in plan.changed.items()}
             after = {k: _json_value(new) for k, (_, new) in plan.changed.items()}
             if plan.added:

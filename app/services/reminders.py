@@ -120,10 +120,11 @@ def _send_chunk(session: Session, part, offsets, window, today, now, sms_at, bas
 
 def _mark_sent(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, int, dt.date]]:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(ReminderSent)
+    table = ReminderSent.__table__
+    statement = (dialect.insert(table)
                  .on_conflict_do_nothing(index_elements=["membership_id", "offset_days", "expires_on"])
-                 .returning(ReminderSent.membership_id, ReminderSent.offset_days, ReminderSent.expires_on))
-    return {tuple(r) for r in session.execute(statement, rows)}
+                 .returning(table.c.membership_id, table.c.offset_days, table.c.expires_on))
+    return {tuple(r) for r in session.connection().execute(statement, rows)}
 
 
 def _context(row, contact, base_url: str) -> dict[str, Any]:
