@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 from jinja2 import TemplateNotFound
-from sqlalchemy.dialects import postgresql, sqlite
+from jinja2 import pass_context
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from app.services.bulk_sql import bulk_insert_ignore
 from app.services.clock import now_utc
 from app.services.notifications import RenderedMessage
 from models import Notification
@@ -40,10 +42,29 @@ class OutgoingMessage:
     sms_not_before: dt.datetime | None = None  # naive UTC
 
 
+def _gettext_for(translations):
+    """The `{% trans %}` function Flask-Babel installs (Jinja's newstyle gettext), bound to one catalog: it then
+    skips looking the catalog up again for every string of every message."""
+
+    @pass_context
+    def gettext(__context, __string: str, **variables: Any) -> str:
+        rv = translations.ugettext(__string)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    return gettext
+
+
 class _Renderer:
     def __init__(self) -> None:
         self.env = current_app.jinja_env
         self._templates: dict[str, Any] = {}
+        self.gettext = None
+
+    def use_current_locale(self) -> None:
+        """Call right after entering force_locale(language)."""
+        self.gettext = _gettext_for(get_translations())
 
     def _template(self, name: str):
         if name not in self._templates:
@@ -58,7 +79,7 @@ class _Renderer:
         text_template = self._template(f"messages/{template}.txt")
         if text_template is None:
             raise TemplateNotFound(f"messages/{template}.txt")
-        ctx = text_template.new_context(dict(context, language=language))
+        ctx = text_template.new_context(dict(context, language=language, gettext=self.gettext))
 
         def block(name: str) -> str | None:
             render = text_template.blocks.get(name)
@@ -80,16 +101,13 @@ def queue_many(session: Session, messages: Iterable[OutgoingMessage]) -> int:
     rows = []
     for language, group in by_language.items():
         with force_locale(language):
+            renderer.use_current_locale()
             for message in group:
                 rendered = renderer.render(message.template, language, message.context)
                 rows.extend(_rows(message, language, rendered, now, stamp))
     if not rows:
         return 0
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    # Core (not ORM) and RETURNING: SQLAlchemy then sends the rows as batched multi-row INSERTs.
-    statement = dialect.insert(NOTIFICATION).on_conflict_do_nothing(index_elements=["dedupe_key"]) \
-        .returning(NOTIFICATION.c.id)
-    return len(session.connection().execute(statement, rows).all())
+    return len(bulk_insert_ignore(session, NOTIFICATION, rows, ["dedupe_key"], ["id"]))
 
 
 def _rows(message: OutgoingMessage, language: str, rendered: RenderedMessage, now: dt.datetime,

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, any_, bindparam, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.adapters.registry import RegistryCompany
 from app.services.audit import append_entries, current_actor, _json_value
+from app.services.bulk_sql import among, bulk_upsert
 from app.services.companies import ReferenceCodes
 from models import Company, Membership, RegistryChange, RegistryFlag, Signatory
 
@@ -55,14 +55,6 @@ class _CompanyPlan:
     changed: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-
-
-def among(session: Session, column, values) -> Any:
-    """`column IN values`; on PostgreSQL `= ANY(array)`, one parameter however long the list (a batch is 10,000)."""
-    values = list(values)
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
-    return column.in_(values)
 
 
 def registry_values(record: RegistryCompany, codes: ReferenceCodes) -> tuple:
@@ -252,39 +244,3 @@ def _audit(session: Session, plans: dict[str, _CompanyPlan], ids: dict[str, int]
     if entries:
         append_entries(session, entries, actor=actor, user_id=user_id)
     return len(entries)
-
-
-# --- the set-based upsert -------------------------------------------------------------
-
-
-def bulk_upsert(session: Session, table: Table, rows: list[dict[str, Any]], conflict: list[str],
-                update_columns: list[str]) -> None:
-    """Inserts `rows` into `table`, updating `update_columns` where `conflict` already exists."""
-    if not rows:
-        return
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        _copy_upsert(conn, table, rows, conflict, update_columns)
-        return
-    statement = sqlite.insert(table)
-    statement = statement.on_conflict_do_update(index_elements=conflict,
-                                                set_={c: statement.excluded[c] for c in update_columns})
-    conn.execute(statement, rows)
-
-
-def _copy_upsert(conn, table: Table, rows: list[dict[str, Any]], conflict: list[str], update_columns: list[str]) -> None:
-    columns = list(rows[0])
-    staging = f"_sync_{table.name}"
-    column_list = ", ".join(f'"{c}"' for c in columns)
-    # A temporary table shaped like the target, dropped with the transaction (the batch).
-    conn.execute(text(f'CREATE TEMP TABLE "{staging}" ON COMMIT DROP AS '
-                      f'SELECT {column_list} FROM "{table.name}" WITH NO DATA'))
-    cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(f'COPY "{staging}" ({column_list}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
-    assignments = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in update_columns)
-    conn.execute(text(
-        f'INSERT INTO "{table.name}" ({column_list}) SELECT {column_list} FROM "{staging}" '
-        f'ON CONFLICT ({", ".join(conflict)}) DO UPDATE SET {assignments}'))
-    conn.execute(text(f'DROP TABLE "{staging}"'))

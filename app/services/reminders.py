@@ -17,13 +17,13 @@ from typing import Any
 
 from babel.dates import format_date
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.domain.reminders import (
     candidate_expiry_range, normalise_offsets, parse_clock_time, reminder_to_send, sms_send_time, template_for,
 )
 from app.services.bulk_outbox import OutgoingMessage, queue_many
+from app.services.bulk_sql import bulk_insert_ignore
 from app.services.clock import MUSCAT, now_utc, today as chamber_today
 from app.services.member_contacts import verified_contacts
 from models import Company, Membership, ReminderSent
@@ -119,12 +119,8 @@ def _send_chunk(session: Session, part, offsets, window, today, now, sms_at, bas
 
 
 def _mark_sent(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, int, dt.date]]:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    table = ReminderSent.__table__
-    statement = (dialect.insert(table)
-                 .on_conflict_do_nothing(index_elements=["membership_id", "offset_days", "expires_on"])
-                 .returning(table.c.membership_id, table.c.offset_days, table.c.expires_on))
-    return {tuple(r) for r in session.connection().execute(statement, rows)}
+    key = ["membership_id", "offset_days", "expires_on"]
+    return set(bulk_insert_ignore(session, ReminderSent.__table__, rows, key, key))
 
 
 def _context(row, contact, base_url: str) -> dict[str, Any]:
