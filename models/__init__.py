@@ -9,6 +9,7 @@ from models.account import Member  # noqa: F401
 from models.notification import Notification  # noqa: F401
 from models.audit import AuditEntry  # noqa: F401
 from models.jobs import JobRun  # noqa: F401
+from models.saml import SamlAssertion  # noqa: F401
 from models.jobs import JobLock  # noqa: F401
 from models.reminder import ReminderSent  # noqa: F401
 from models.registry_sync import RegistryChange, RegistryFlag, RegistrySyncState  # noqa: F401

@@ -1,15 +1,17 @@
-"""Translation catalog upkeep: `merge` folds translations/pending/*.po into the Arabic catalog,
-`missing` lists our msgids that have no Arabic translation (exit 1 when any).
+"""Translation catalog upkeep.
 
-    .venv/bin/python scripts/catalog.py merge
-    .venv/bin/python scripts/catalog.py missing
+    .venv/bin/python scripts/catalog.py compile   # .mo files from the catalogs (+ pending/ entries)
+    .venv/bin/python scripts/catalog.py merge     # fold translations/pending/*.po into the Arabic catalog
+    .venv/bin/python scripts/catalog.py missing   # our msgids with no Arabic translation (exit 1 if any)
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +68,26 @@ def missing() -> list[tuple[str, str]]:
     return out
 
 
+def compile_catalogs() -> None:
+    """Writes every locale's messages.mo (Arabic with pending entries), atomically."""
+    for po in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+        locale = po.parent.parent.name
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        if locale == "ar":
+            for pending in sorted(PENDING.glob("*.po")):
+                for message in load(pending):
+                    existing = catalog.get(message.id) if message.id else None
+                    if message.id and message.string and (existing is None or not existing.string):
+                        catalog.add(message.id, message.string, flags=message.flags)
+        target = po.with_suffix(".mo")
+        partial = target.with_name(f"messages.{os.getpid()}.mo.tmp")
+        with partial.open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+        # Readers (other test workers, a running server) see the old or the new file, never half of one.
+        os.replace(partial, target)
+
+
 def merge() -> None:
     catalog = load(CATALOG)
     added = 0
@@ -85,7 +107,9 @@ def merge() -> None:
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "missing"
-    if command == "merge":
+    if command == "compile":
+        compile_catalogs()
+    elif command == "merge":
         merge()
     elif command == "missing":
         gaps = missing()

@@ -46,4 +46,4 @@ done
 cp /usr/share/fonts/opentype/fonts-hosny-amiri/../../../doc/fonts-hosny-amiri/copyright "$vendor/fonts/LICENSE" 2>/dev/null \
   || cp /usr/share/doc/fonts-hosny-amiri/copyright "$vendor/fonts/LICENSE" 2>/dev/null || true
 
-.venv/bin/pybabel compile -d translations -f 2>&1 | grep -v "^compiling" || true
+.venv/bin/python scripts/catalog.py compile

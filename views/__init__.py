@@ -8,3 +8,11 @@ def register_views(appbuilder: AppBuilder) -> None:
     from views.admin import register as register_admin
 
     register_admin(appbuilder)
+
+    from views.public.verify import CertificateCheckView
+
+    appbuilder.add_view_no_menu(CertificateCheckView)
+
+    from views.pki import register as register_pki
+
+    register_pki(appbuilder)

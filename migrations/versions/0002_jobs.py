@@ -1,13 +1,13 @@
 """Scheduled jobs: job locks, expiry reminders sent, registry sync state, pending registry changes, registry flags.
 
 Revision ID: 0002_jobs
-Revises: 0001
+Revises: 0002_saml (main already holds it; the branch was started on 0001)
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0002_jobs"
-down_revision = "0001"
+down_revision = "0002_saml"
 branch_labels = None
 depends_on = None
 

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import json
 
+from flask import Response, abort, url_for
+from flask_appbuilder import expose, has_access, permission_name
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from app.services.certificates import certificate_pdf, find_for_check
 from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
 from views.admin.base import ReadOnlyModelView, omr
 
@@ -15,6 +18,11 @@ def pretty_json(value) -> Markup:
     if value in (None, {}):
         return Markup("")
     return Markup("<pre dir=\"ltr\">%s</pre>") % escape(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def pdf_link(serial: str) -> Markup:
+    return Markup('<a href="%s" dir="ltr"><i class="fa fa-file-pdf-o"></i> %s</a>') % (
+        url_for("CertificateView.pdf", serial=serial), serial)
 
 
 class CertificateView(ReadOnlyModelView):
@@ -29,7 +37,18 @@ class CertificateView(ReadOnlyModelView):
         "expires_on": _l("Date of expiry"), "superseded_by": _l("Superseded by"), "snapshot": _l("Printed data"),
         "created_at": _l("Created"),
     }
-    formatters_columns = {"snapshot": pretty_json}
+    formatters_columns = {"snapshot": pretty_json, "serial": pdf_link}
+
+    @expose("/pdf/<string:serial>")
+    @has_access
+    @permission_name("download")
+    def pdf(self, serial: str):
+        """Staff and auditors download any certificate, rendered again from its snapshot."""
+        certificate = find_for_check(self.datamodel.session, serial=serial)
+        if certificate is None:
+            abort(404)
+        return Response(certificate_pdf(certificate), mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="certificate-{certificate.serial}.pdf"'})
 
 
 class OrderLineView(ReadOnlyModelView):
