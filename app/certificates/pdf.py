@@ -105,10 +105,10 @@ def render_certificate_pdf(
 
     `verify_url` is printed and encoded in the QR code, never fetched;
     `font_dir` holds Amiri-Regular.ttf and Amiri-Bold.ttf; `emblem_path` is
-    the chamber's emblem (any image Pillow reads), a star drawn with the font
-    when None; `env` is a
-    Jinja environment with autoescape on that can load TEMPLATE_NAME, a
-    standalone one when None (no Flask app context needed).
+    the chamber's emblem (any image Pillow reads), printed above its name, or
+    None for none; `env` is a Jinja environment that autoescapes and can load
+    TEMPLATE_NAME (the app's, say), a standalone one when None, so no Flask
+    app context is needed.
     """
     if snapshot.expires_on < snapshot.issued_on:
         raise CertificateDatesInvalid(
@@ -130,7 +130,7 @@ def render_certificate_pdf(
                 _l("The chamber emblem %(file)s is not an image."), file=str(emblem)
             ) from exc
 
-    template = (env or _standalone_env()).get_template(TEMPLATE_NAME)
+    template = _template(env or _standalone_env())
     values = {
         "snapshot": snapshot,
         "fields": _fields(snapshot),
@@ -175,8 +175,9 @@ def _page_count(pdf: bytes) -> int:
     return len(_PAGE_OBJECT.findall(pdf))
 
 
-def _fields(snapshot: CertificateSnapshot) -> list[tuple[str, str, str, str]]:
-    """Each printed field: English label, value, Arabic value, Arabic label.
+def _fields(snapshot: CertificateSnapshot) -> list[tuple[str, str, str, str, bool]]:
+    """Each printed field: English label, value, Arabic value, Arabic label, and
+    whether the value is free text (which may mix scripts) rather than a number.
 
     The English side keeps Latin digits, the Arabic side gets Arabic-Indic
     ones. The labels are the certificate's fixed bilingual wording (as on the
@@ -185,12 +186,12 @@ def _fields(snapshot: CertificateSnapshot) -> list[tuple[str, str, str, str]]:
     """
     issued, expires = snapshot.issued_on, snapshot.expires_on
     return [
-        ("CR No", snapshot.cr_number, to_arabic_indic(snapshot.cr_number), "رقم السجل"),
-        ("Registered in the grade", snapshot.grade_en, snapshot.grade_ar, "سجلت بالدرجة"),
-        ("OCCI No", snapshot.occi_number, to_arabic_indic(snapshot.occi_number), "رقم الغرفة"),
-        ("Date of issue", format_date_en(issued), format_date_ar(issued), "تاريخ الإصدار"),
-        ("Date of expiry", format_date_en(expires), format_date_ar(expires), "تاريخ الانتهاء"),
-        ("Head Office", snapshot.head_office_en, snapshot.head_office_ar, "المقر الرئيس"),
+        ("CR No", snapshot.cr_number, to_arabic_indic(snapshot.cr_number), "رقم السجل", False),
+        ("Registered in the grade", snapshot.grade_en, snapshot.grade_ar, "سجلت بالدرجة", True),
+        ("OCCI No", snapshot.occi_number, to_arabic_indic(snapshot.occi_number), "رقم الغرفة", False),
+        ("Date of issue", format_date_en(issued), format_date_ar(issued), "تاريخ الإصدار", False),
+        ("Date of expiry", format_date_en(expires), format_date_ar(expires), "تاريخ الانتهاء", False),
+        ("Head Office", snapshot.head_office_en, snapshot.head_office_ar, "المقر الرئيس", True),
     ]
 
 
@@ -223,6 +224,15 @@ def _emblem_file(emblem_path: Path | None) -> Path | None:
             _l("The chamber emblem %(file)s is missing."), file=str(emblem)
         )
     return emblem
+
+
+def _template(env: jinja2.Environment) -> jinja2.Template:
+    autoescape = env.autoescape(TEMPLATE_NAME) if callable(env.autoescape) else env.autoescape
+    if not autoescape:
+        # Values are printed as text; without escaping, a company name holding
+        # markup would become markup, and the renderer would act on it.
+        raise ValueError("the certificate template must be rendered with autoescape on")
+    return env.get_template(TEMPLATE_NAME)
 
 
 @lru_cache(maxsize=1)

@@ -47,6 +47,7 @@ def test_rerender_from_stored_snapshot_is_byte_identical(seed_pdf):
     assert _render(CertificateSnapshot.from_dict(json.loads(stored))) == seed_pdf
 
 
+@pytest.mark.slow
 def test_rerender_in_a_fresh_process_from_another_directory_is_byte_identical(seed_pdf, tmp_path):
     # No state of this process (registered fonts, caches) and not the working
     # directory may leak into the bytes.
@@ -126,6 +127,20 @@ def test_the_template_itself_cannot_reach_outside(http_server, head, body):
     with pytest.raises(CertificateResourceRefused):
         _render(env=env)
     assert http_server.hits == []
+
+
+def test_an_environment_without_autoescape_is_refused():
+    source = (TEMPLATE_DIR / TEMPLATE_NAME).read_text(encoding="utf-8")
+    env = jinja2.Environment(loader=jinja2.DictLoader({TEMPLATE_NAME: source}), autoescape=False)
+    with pytest.raises(ValueError, match="autoescape"):
+        _render(env=env)
+
+
+def test_an_app_style_environment_with_select_autoescape_works(seed_pdf):
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=jinja2.select_autoescape(["html"])
+    )
+    assert _render(env=env) == seed_pdf
 
 
 def test_the_policy_allows_exactly_the_font_files(font_dir, http_server):
