@@ -14,6 +14,7 @@ import qrcode
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 
+from app.certificates.images import QR_MASK_PATTERN
 from app.certificates.pdf import render_certificate_pdf
 
 from .conftest import SEED, VERIFY_URL
@@ -190,7 +191,7 @@ def test_qr_code_encodes_the_verification_url(seed_pdf):
     image = images[0].image.convert("L")
     # The module grid of a QR code for the URL, quiet zone included; read the
     # embedded image back at the centre of each module and compare.
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4, mask_pattern=QR_MASK_PATTERN)
     code.add_data(VERIFY_URL)
     code.make(fit=True)
     expected = code.get_matrix()
@@ -225,3 +226,16 @@ def test_page_renders_to_png_for_a_person_to_look_at(seed_pdf, tmp_path):
         for y in range(0, height, 7):
             for x in (*range(margin), *range(width - margin, width)):
                 assert min(rgb.getpixel((x, y))) > 230
+
+
+def test_a_qr_reader_scans_the_printed_page(seed_pdf, tmp_path):
+    # An independent decoder, reading the page as a scanner would see it. Runs
+    # where zxing-cpp is installed (it is not among the project's packages).
+    zxingcpp = pytest.importorskip("zxingcpp")
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(seed_pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "100", "-singlefile", str(pdf), str(tmp_path / "page")], check=True
+    )
+    with Image.open(tmp_path / "page.png") as page:
+        assert [code.text for code in zxingcpp.read_barcodes(page)] == [VERIFY_URL]
