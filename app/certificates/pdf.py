@@ -14,9 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import arabic_reshaper
 import jinja2
 import xhtml2pdf.document
 from PIL import UnidentifiedImageError
+from reportlab.pdfbase.ttfonts import TTFont
 from flask_babel import lazy_gettext as _l
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
@@ -39,6 +41,16 @@ from app.domain.arabic import format_date_ar, format_date_en, to_arabic_indic
 FONT_FILES = {"regular": "Amiri-Regular.ttf", "bold": "Amiri-Bold.ttf"}
 TEMPLATE_NAME = "certificate/certificate.html"
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
+
+#: Widths of the field columns, in per cent of the text width: English label,
+#: value, Arabic value, Arabic label. The template lays the columns out with
+#: these, and `_fields_fit_one_line` measures the values against them.
+FIELD_COLUMNS = (27, 24, 24, 25)
+#: The content frame's width (A4 less 22 mm a side), a cell's side padding
+#: and the values' font size, as the template sets them.
+_TEXT_WIDTH_PT = (210 - 2 * 22) * 72 / 25.4
+_CELL_PADDING_PT = 2 * 72 / 25.4
+_VALUE_FONT_SIZE = 11.5
 
 #: The template names its resources by these logical names only; the link
 #: callback maps each to the one file or data URI it stands for.
@@ -131,9 +143,12 @@ def render_certificate_pdf(
             ) from exc
 
     template = _template(env or _standalone_env())
+    fields = _fields(snapshot)
     values = {
         "snapshot": snapshot,
-        "fields": _fields(snapshot),
+        "fields": fields,
+        "columns": FIELD_COLUMNS,
+        "fields_fit_one_line": _fields_fit_one_line(fields, fonts["bold"]),
         "verify_url": verify_url,
         "has_emblem": emblem is not None,
         "resource": RESOURCE_PREFIX,
@@ -193,6 +208,31 @@ def _fields(snapshot: CertificateSnapshot) -> list[tuple[str, str, str, str, boo
         ("Date of expiry", format_date_en(expires), format_date_ar(expires), "تاريخ الانتهاء", False),
         ("Head Office", snapshot.head_office_en, snapshot.head_office_ar, "المقر الرئيس", True),
     ]
+
+
+def _fields_fit_one_line(fields: list[tuple[str, str, str, str, bool]], bold_font: Path) -> bool:
+    """Whether every value fits its column on one line, in the bold face it is printed in.
+
+    Measured as reportlab will set it: Arabic joined first, since joined
+    letters are narrower than the isolated forms. A little room is kept for
+    rounding, so a value near the edge takes the row-per-field layout.
+    """
+    font = _measuring_font(str(bold_font))
+    for column, index in ((FIELD_COLUMNS[1], 1), (FIELD_COLUMNS[2], 2)):
+        room = _TEXT_WIDTH_PT * column / 100 - _CELL_PADDING_PT
+        for field in fields:
+            text = arabic_reshaper.reshape(field[index]) if index == 2 else field[index]
+            if font.stringWidth(text, _VALUE_FONT_SIZE) > room * 0.95:
+                return False
+    return True
+
+
+@lru_cache(maxsize=2)
+def _measuring_font(path: str) -> TTFont:
+    # Parsed once per process (tens of milliseconds), not registered with
+    # reportlab: it only measures. The file is the one xhtml2pdf embeds, so
+    # the widths are the ones it lays out with.
+    return TTFont("GhurfaCertificateMeasure", path)
 
 
 def _check_verify_url(verify_url: str) -> None:

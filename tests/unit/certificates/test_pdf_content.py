@@ -142,8 +142,23 @@ def test_each_field_row_runs_label_value_arabic_value_arabic_label(
     middle = A4_POINTS[0] / 2
     # English with Latin digits on the left half, Arabic on the right half.
     assert row[0].x_max < row[1].x_min < row[1].x_max < middle < row[2].x_min < row[3].x_min
-    # All four on one line.
-    assert max(w.y_min for w in row) < min(w.y_max for w in row)
+    assert _on_one_line(row)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"grade_en": "Excellent Grade (First Class) Contractors and Suppliers"},
+        {"grade_ar": "الدرجة الممتازة للمقاولين والموردين المعتمدين"},
+    ],
+)
+def test_a_value_too_long_for_one_line_keeps_every_row_together(font_dir, changes):
+    # A wrapped grade must not push the rows after it out of line.
+    pdf = render_certificate_pdf(replace(SEED, **changes), verify_url=VERIFY_URL, font_dir=font_dir)
+    words = poppler_words(pdf)
+    for row in (("OCCI", "1128046", "١١٢٨٠٤٦", "الغرفة"), ("expiry", "19/03/2019", "١٩/٠٣/٢٠١٩", "الانتهاء")):
+        assert _on_one_line([find_word(words, w) for w in row]), row
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
 
 
 def test_long_names_are_shrunk_onto_the_one_page(font_dir):
@@ -164,6 +179,12 @@ def test_long_names_are_shrunk_onto_the_one_page(font_dir):
     assert "North Al Batinah Governorate" in text
     assert set("شركة المستقبل الدولية للتجارة والمقاولات".split()) <= arabic_words(pypdf_text(pdf))
     _assert_inside_the_border(pdf)
+
+
+def _on_one_line(words) -> bool:
+    """Whether the words sit on one line: their vertical centres within 3 points."""
+    centres = [(w.y_min + w.y_max) / 2 for w in words]
+    return max(centres) - min(centres) < 3
 
 
 def test_everything_stays_inside_the_border(seed_pdf):
