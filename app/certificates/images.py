@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import qrcode
-from PIL import Image, ImageDraw
+from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 
 #: Pixels per QR module: sharp when scaled to about 30 mm, and small, because

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import arabic_reshaper
 import jinja2
 import xhtml2pdf.document
+from flask_babel import lazy_gettext as _l
 from PIL import UnidentifiedImageError
 from reportlab.pdfbase.ttfonts import TTFont
-from flask_babel import lazy_gettext as _l
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
