@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import math
 import os
 import re
 import threading
@@ -43,14 +44,19 @@ TEMPLATE_NAME = "certificate/certificate.html"
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 
 #: Widths of the field columns, in per cent of the text width: English label,
-#: value, Arabic value, Arabic label. The template lays the columns out with
-#: these, and `_fields_fit_one_line` measures the values against them.
-FIELD_COLUMNS = (27, 24, 24, 25)
-#: The content frame's width (A4 less 22 mm a side), a cell's side padding
-#: and the values' font size, as the template sets them.
+#: value, Arabic value, Arabic label. English words are wider than their
+#: Arabic counterparts ("South Ash Sharqiyah Governorate" takes twice the room
+#: of "محافظة جنوب الشرقية"), so the English value gets the most. The template
+#: lays the columns out with these and `_fields_font_size` measures against them.
+FIELD_COLUMNS = (25, 33, 24, 18)
+#: The fields' font size, and the smallest it may be made so that every field
+#: stays on one line before the row-per-field layout is used instead.
+FIELD_FONT_SIZE = 11.5
+FIELD_FONT_SIZE_MIN = 9.0
+#: The content frame's width (A4 less 22 mm a side) and a cell's side
+#: padding, as the template sets them.
 _TEXT_WIDTH_PT = (210 - 2 * 22) * 72 / 25.4
 _CELL_PADDING_PT = 2 * 72 / 25.4
-_VALUE_FONT_SIZE = 11.5
 
 #: The template names its resources by these logical names only; the link
 #: callback maps each to the one file or data URI it stands for.
@@ -148,7 +154,7 @@ def render_certificate_pdf(
         "snapshot": snapshot,
         "fields": fields,
         "columns": FIELD_COLUMNS,
-        "fields_fit_one_line": _fields_fit_one_line(fields, fonts["bold"]),
+        "fields_font_size": _fields_font_size(fields, fonts["bold"]),
         "verify_url": verify_url,
         "has_emblem": emblem is not None,
         "resource": RESOURCE_PREFIX,
@@ -210,21 +216,27 @@ def _fields(snapshot: CertificateSnapshot) -> list[tuple[str, str, str, str, boo
     ]
 
 
-def _fields_fit_one_line(fields: list[tuple[str, str, str, str, bool]], bold_font: Path) -> bool:
-    """Whether every value fits its column on one line, in the bold face it is printed in.
+def _fields_font_size(fields: list[tuple[str, str, str, str, bool]], bold_font: Path) -> float | None:
+    """The font size at which every value fits its column on one line.
 
-    Measured as reportlab will set it: Arabic joined first, since joined
-    letters are narrower than the isolated forms. A little room is kept for
-    rounding, so a value near the edge takes the row-per-field layout.
+    FIELD_FONT_SIZE when everything fits, smaller (in half points) when a
+    value is long, None when it would have to go below FIELD_FONT_SIZE_MIN:
+    the template then lays the fields out a row per field, where a value may
+    wrap. Values are measured in the bold face they are printed in, as
+    reportlab sets them (Arabic joined first), with a little room kept for
+    rounding. The labels are fixed wording; a test holds them to their columns.
     """
     font = _measuring_font(str(bold_font))
-    for column, index in ((FIELD_COLUMNS[1], 1), (FIELD_COLUMNS[2], 2)):
-        room = _TEXT_WIDTH_PT * column / 100 - _CELL_PADDING_PT
+    size = FIELD_FONT_SIZE
+    for column in (1, 2):
+        room = (_TEXT_WIDTH_PT * FIELD_COLUMNS[column] / 100 - _CELL_PADDING_PT) * 0.95
         for field in fields:
-            text = arabic_reshaper.reshape(field[index]) if index == 2 else field[index]
-            if font.stringWidth(text, _VALUE_FONT_SIZE) > room * 0.95:
-                return False
-    return True
+            text = arabic_reshaper.reshape(field[column]) if column == 2 else field[column]
+            width = font.stringWidth(text, FIELD_FONT_SIZE)
+            if width > room:
+                size = min(size, FIELD_FONT_SIZE * room / width)
+    size = math.floor(size * 2) / 2
+    return size if size >= FIELD_FONT_SIZE_MIN else None
 
 
 @lru_cache(maxsize=2)

@@ -8,16 +8,26 @@ import unicodedata
 from dataclasses import replace
 from datetime import datetime, timezone
 
+import arabic_reshaper
 import pypdf
 import pytest
 import qrcode
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
+from reportlab.pdfbase.ttfonts import TTFont
 
 from app.certificates.images import QR_MASK_PATTERN
-from app.certificates.pdf import render_certificate_pdf
+from app.certificates.pdf import (
+    _CELL_PADDING_PT,
+    _TEXT_WIDTH_PT,
+    FIELD_COLUMNS,
+    FIELD_FONT_SIZE,
+    FONT_FILES,
+    _fields,
+    render_certificate_pdf,
+)
 
-from .conftest import SEED, VERIFY_URL
+from .seed import SEED, VERIFY_URL
 from .pdftext import (
     arabic_words,
     find_word,
@@ -148,17 +158,37 @@ def test_each_field_row_runs_label_value_arabic_value_arabic_label(
 @pytest.mark.parametrize(
     "changes",
     [
+        # Fits once the fields are set a little smaller.
+        {"head_office_en": "South Ash Sharqiyah Governorate", "head_office_ar": "محافظة جنوب الشرقية"},
+        # Too long for any size: a row per field, where the grade wraps.
         {"grade_en": "Excellent Grade (First Class) Contractors and Suppliers"},
-        {"grade_ar": "الدرجة الممتازة للمقاولين والموردين المعتمدين"},
+        {"grade_ar": "الدرجة الممتازة للمقاولين والموردين المعتمدين في سلطنة عمان"},
     ],
 )
-def test_a_value_too_long_for_one_line_keeps_every_row_together(font_dir, changes):
-    # A wrapped grade must not push the rows after it out of line.
+def test_a_long_value_keeps_every_row_together(font_dir, changes):
+    # A long grade or head office must not push the rows after it out of line.
     pdf = render_certificate_pdf(replace(SEED, **changes), verify_url=VERIFY_URL, font_dir=font_dir)
     words = poppler_words(pdf)
     for row in (("OCCI", "1128046", "١١٢٨٠٤٦", "الغرفة"), ("expiry", "19/03/2019", "١٩/٠٣/٢٠١٩", "الانتهاء")):
         assert _on_one_line([find_word(words, w) for w in row]), row
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def test_a_long_head_office_is_set_smaller_to_stay_on_one_line(font_dir):
+    snapshot = replace(SEED, head_office_en="South Ash Sharqiyah Governorate")
+    words = poppler_words(render_certificate_pdf(snapshot, verify_url=VERIFY_URL, font_dir=font_dir))
+    row = ["Head", "South", "Ash", "Sharqiyah", "Governorate", "مسقط", "الرئيس"]
+    assert _on_one_line([find_word(words, w) for w in row])
+
+
+def test_the_fixed_labels_fit_their_columns_at_full_size(font_dir):
+    # The renderer measures only the values; the labels are fixed wording.
+    font = TTFont("TestAmiriRegular", str(font_dir / FONT_FILES["regular"]))
+    for column in (0, 3):
+        room = (_TEXT_WIDTH_PT * FIELD_COLUMNS[column] / 100 - _CELL_PADDING_PT) * 0.95
+        for field in _fields(SEED):
+            text = arabic_reshaper.reshape(field[column]) if column == 3 else field[column]
+            assert font.stringWidth(text, FIELD_FONT_SIZE) <= room, field[column]
 
 
 def test_long_names_are_shrunk_onto_the_one_page(font_dir):

@@ -29,13 +29,13 @@ from app.certificates.images import EMBLEM_PIXELS
 from app.certificates.pdf import TEMPLATE_DIR, TEMPLATE_NAME, render_certificate_pdf, resource_policy
 from app.certificates.snapshot import CertificateSnapshot
 
-from .conftest import REPO_ROOT, SEED, VERIFY_URL
+from .seed import FONT_DIR, REPO_ROOT, SEED, VERIFY_URL
 from .pdftext import pypdf_text
 
 
 def _render(snapshot=SEED, **kwargs):
     kwargs.setdefault("verify_url", VERIFY_URL)
-    kwargs.setdefault("font_dir", REPO_ROOT / "app" / "static" / "vendor" / "fonts")
+    kwargs.setdefault("font_dir", FONT_DIR)
     return render_certificate_pdf(snapshot, **kwargs)
 
 
@@ -61,8 +61,7 @@ def test_rerender_in_a_fresh_process_from_another_directory_is_byte_identical(se
     )
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "SOURCE_DATE_EPOCH": "0"}
     result = subprocess.run(
-        [sys.executable, "-c", script, json.dumps(SEED.to_dict()), VERIFY_URL,
-         str(REPO_ROOT / "app" / "static" / "vendor" / "fonts")],
+        [sys.executable, "-c", script, json.dumps(SEED.to_dict()), VERIFY_URL, str(FONT_DIR)],
         cwd=tmp_path, env=env, capture_output=True, check=True,
     )
     assert result.stdout == seed_pdf

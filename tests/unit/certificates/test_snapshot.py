@@ -9,7 +9,7 @@ import pytest
 from app.certificates.errors import CertificateSnapshotError
 from app.certificates.snapshot import CertificateSnapshot
 
-from .conftest import SEED
+from .seed import SEED
 
 
 def test_to_dict_is_json_safe_with_iso_dates():
