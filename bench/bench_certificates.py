@@ -36,11 +36,26 @@ _COMPANIES = [
     ("Sohar Logistics and Shipping", "صحار للخدمات اللوجستية والشحن"),
     ("Dhofar Fisheries Company", "شركة ظفار للأسماك"),
 ]
-_GRADES = [("First", "الأولى"), ("Second", "الثانية"), ("Third", "الثالثة"), ("Fourth", "الرابعة")]
+_GRADES = [
+    ("Excellent", "الممتازة"),
+    ("First", "الأولى"),
+    ("Second", "الثانية"),
+    ("Third", "الثالثة"),
+    ("Fourth", "الرابعة"),
+]
+#: Oman's eleven governorates: the longest names set the fields a size smaller.
 _OFFICES = [
     ("Muscat Governorate", "محافظة مسقط"),
     ("Dhofar Governorate", "محافظة ظفار"),
+    ("Musandam Governorate", "محافظة مسندم"),
+    ("Al Buraimi Governorate", "محافظة البريمي"),
+    ("Ad Dakhiliyah Governorate", "محافظة الداخلية"),
     ("North Al Batinah Governorate", "محافظة شمال الباطنة"),
+    ("South Al Batinah Governorate", "محافظة جنوب الباطنة"),
+    ("North Ash Sharqiyah Governorate", "محافظة شمال الشرقية"),
+    ("South Ash Sharqiyah Governorate", "محافظة جنوب الشرقية"),
+    ("Ad Dhahirah Governorate", "محافظة الظاهرة"),
+    ("Al Wusta Governorate", "محافظة الوسطى"),
 ]
 
 
