@@ -31,6 +31,7 @@ class CertificateView(ReadOnlyModelView):
     list_title = _l("Certificates")
     show_title = _l("Certificate")
     datamodel = SQLAInterface(Certificate)
+    base_permissions = ["can_list", "can_show", "can_download"]
     list_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "created_at"]
     search_columns = ["serial", "membership", "issued_on", "expires_on"]
     show_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "snapshot", "created_at"]
