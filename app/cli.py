@@ -54,3 +54,6 @@ def audit_verify_command() -> None:
 def register_cli(app: Flask) -> None:
     for group in (ghurfa_cli, demo_cli, audit_cli):
         app.cli.add_command(group)
+    from app.cli_export import export_command
+
+    app.cli.add_command(export_command)
