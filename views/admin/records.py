@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
 from views.admin.base import ReadOnlyModelView, omr
+from views.auditor.audit import AuditTrailMixin
 
 
 def pretty_json(value) -> Markup:
@@ -60,7 +61,8 @@ class ServiceOrderView(ReadOnlyModelView):
     related_views = [OrderLineView, PaymentView]
     show_template = "appbuilder/general/model/show_cascade.html"
     list_columns = ["reference", "service", "company", "membership", "status", "total", "quoted_on", "created_at"]
-    search_columns = ["reference", "service", "status", "company", "membership", "user", "quoted_on", "created_at"]
+    search_columns = ["reference", "service", "status", "company", "membership", "user", "quoted_on", "created_at",
+                      "paid_at"]
     show_columns = ["reference", "service", "status", "user", "company", "membership", "fee_schedule", "voucher",
                     "quoted_on", "period_months", "total", "currency", "details", "expires_at", "paid_at",
                     "fulfilled_at", "created_at"]
@@ -78,7 +80,7 @@ class ServiceOrderView(ReadOnlyModelView):
 class NotificationView(ReadOnlyModelView):
     datamodel = SQLAInterface(Notification)
     list_columns = ["channel", "recipient", "template", "status", "attempts", "next_attempt_at", "sent_at"]
-    search_columns = ["channel", "recipient", "template", "status", "created_at", "sent_at"]
+    search_columns = ["channel", "recipient", "template", "status", "user", "created_at", "sent_at"]
     show_columns = ["channel", "recipient", "template", "language", "subject", "body", "status", "attempts",
                     "next_attempt_at", "last_error", "provider_id", "sent_at", "created_at"]
     label_columns = {
@@ -102,7 +104,7 @@ class JobRunView(ReadOnlyModelView):
     formatters_columns = {"counts": pretty_json}
 
 
-class AuditLogView(ReadOnlyModelView):
+class AuditLogView(AuditTrailMixin, ReadOnlyModelView):
     datamodel = SQLAInterface(AuditEntry)
     base_order = ("seq", "desc")
     list_columns = ["seq", "at", "actor", "action", "entity", "entity_id"]
