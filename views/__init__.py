@@ -8,3 +8,8 @@ def register_views(appbuilder: AppBuilder) -> None:
     from views.admin import register as register_admin
 
     register_admin(appbuilder)
+    from views.auditor import register as register_auditor
+    from views.api import register as register_api
+
+    register_auditor(appbuilder)
+    register_api(appbuilder)
