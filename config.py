@@ -178,5 +178,6 @@ class TestConfig(Config):
     SANDBOX_GATEWAY_SECRET = "test-sandbox-secret"
     LOAD_DEMO_DATA = False
     RATELIMIT_STORAGE_URI = "memory://"
+    API_LOGIN_RATE_LIMIT = "1000 per minute"  # tests log in often; the limit itself is tested with its own value
     SCHEDULER_IN_DEV_SERVER = False
     SERVER_NAME = None

@@ -21,9 +21,9 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import Date, DateTime, Select, func, select
 from sqlalchemy.orm import Session
 
-from app.domain.errors import DomainError
 from app.domain.messages import N_
 from app.services import audit, xlsx_stream
+from app.services.auditor_errors import AuditorRequestError
 from app.services.clock import now_utc, today
 from app.services.export_catalogue import (
     BOOL,
@@ -46,7 +46,7 @@ _FORMULA_START = frozenset("=+-@\t\r")
 _CSV_FLUSH_CHARS = 64 * 1024
 
 
-class ExportError(DomainError):
+class ExportError(AuditorRequestError):
     """An export that cannot be made; nothing was sent and nothing logged."""
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from app.domain.errors import DomainError
 from app.domain.messages import N_
+from app.services.auditor_errors import AuditorRequestError
 from app.services.clock import MUSCAT
 from models import Grade, Membership, Payment, ServiceOrder
 
@@ -23,7 +23,7 @@ EXPIRY_HORIZONS = (30, 60, 90)
 _MUSCAT_OFFSET_MINUTES = int(dt.datetime(2000, 1, 1, tzinfo=MUSCAT).utcoffset().total_seconds() // 60)
 
 
-class InvalidPeriod(DomainError):
+class InvalidPeriod(AuditorRequestError):
     message_id = N_("The period must start on or before its last day (%(start)s to %(end)s).")
 
 

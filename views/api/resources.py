@@ -6,8 +6,12 @@ session of a logged-in auditor works, as does a JWT from /api/v1/security/login.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from marshmallow import fields
 
 from models import (
     AuditEntry,
@@ -29,13 +33,61 @@ from models import (
 )
 
 
+class UtcDateTime(fields.DateTime):
+    """Timestamps are stored as naive UTC; the API says so (RFC 3339 with +00:00), as its document promises."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class ChamberSchemaConverter(Model2SchemaConverter):
+    """FAB's converter, with timestamps in UTC and optional relations documented as possibly null."""
+
+    def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
+        field = super()._column2field(datamodel, column, nested=nested, parent_schema_name=parent_schema_name)
+        if type(field) is fields.DateTime:
+            field = UtcDateTime(required=field.required, allow_none=field.allow_none, dump_only=field.dump_only)
+        elif isinstance(field, fields.Nested) and datamodel.is_relation(column.name):
+            relation = getattr(datamodel.obj, column.name).property
+            field.allow_none = all(c.nullable for c in relation.local_columns)
+        return field
+
+
 class ReadOnlyApi(ModelRestApi):
+    model2schemaconverter = ChamberSchemaConverter
     base_permissions = ["can_get", "can_info"]
     include_route_methods = {"get", "get_list", "info"}
     allow_browser_login = True
     page_size = 50
     max_page_size = 500
     base_order = ("id", "asc")
+
+    # Nothing can be added or edited here, so `_info` describes no form: FAB would list every column
+    # (message bodies included) and the names of every related record (all users, say). Its add and
+    # edit field lists are both built by this one method.
+    def _get_fields_info(self, cols, model_schema, filter_rel_fields, **kwargs) -> list:
+        return []
+
+    def operation_helper(self, path=None, operations=None, methods=None, func=None, **kwargs) -> None:
+        super().operation_helper(path=path, operations=operations, methods=methods, func=func, **kwargs)
+        # Where FAB's own document disagrees with what FAB does, the document is put right:
+        # a record key is what the route's int converter and an INTEGER column take, a list's
+        # `ids` are integers here, and `_info` describes form fields as a list.
+        name = getattr(func, "__name__", None)
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if isinstance(parameter, dict) and parameter.get("in") == "path" and parameter.get("name") == "pk":
+                    parameter["schema"] = {"type": "integer", "minimum": 0, "maximum": 2_147_483_647}
+        if name in ("get_list", "info") and "get" in operations:
+            responses = operations["get"]["responses"]
+            properties = (responses.get(200) or responses["200"])["content"]["application/json"]["schema"]["properties"]
+            if name == "get_list":
+                properties["ids"]["items"] = {"type": "integer"}
+            else:
+                for key in ("add_columns", "edit_columns"):
+                    properties[key] = {"type": "array", "items": {"type": "object"}}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

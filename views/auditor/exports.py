@@ -77,7 +77,9 @@ class ExportView(BaseView):
         locale = get_locale()
         export_request = ExportRequest(
             entity=entity, fmt=fmt, language=locale.language if locale else "en",
-            criteria=joined.apply_all, filter_summary=filters.get_filters_values_tojson(),
+            criteria=joined.apply_all,
+            # The log keeps each filter as FAB's URL does (column, operation code, values): language-free.
+            filter_summary=[(f.column_name, f.arg_name, value) for f, value in filters.get_filters_values()],
             order_by=tuple(order) if order else None,
         )
         back = url_for(f"{list_name}.list", **request.args.to_dict(flat=False))
