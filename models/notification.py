@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_appbuilder import Model
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Timestamps
@@ -36,6 +36,8 @@ class Notification(Timestamps, Model):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
     last_error: Mapped[str | None] = mapped_column(String(500))
     provider_id: Mapped[str | None] = mapped_column(String(200))
+    # Messages carrying a secret (a verification code, a reset link) are blanked once delivered.
+    sensitive: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     user = relationship("User", foreign_keys=[user_id])

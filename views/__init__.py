@@ -8,6 +8,15 @@ def register_views(appbuilder: AppBuilder) -> None:
     from views.admin import register as register_admin
 
     register_admin(appbuilder)
+
+    from views.public.verify import CertificateCheckView
+
+    appbuilder.add_view_no_menu(CertificateCheckView)
+
+    from views.pki import register as register_pki
+
+    register_pki(appbuilder)
+
     from views.auditor import register as register_auditor
     from views.api import register as register_api
 

@@ -316,6 +316,7 @@ def upgrade():
     sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=True),
     sa.Column('provider_id', sa.String(length=200), nullable=True),
+    sa.Column('sensitive', sa.Boolean(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
