@@ -9,6 +9,8 @@ from views.admin.base import ReadOnlyModelView
 
 
 class MemberView(ReadOnlyModelView):
+    list_title = _l("Member accounts")
+    show_title = _l("Member account")
     datamodel = SQLAInterface(Member)
     list_columns = ["user.username", "first_name", "family_name", "mobile", "id_type", "id_number", "cr_number",
                     "language", "created_at"]
