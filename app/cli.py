@@ -56,3 +56,6 @@ def register_cli(app: Flask) -> None:
     for group in (ghurfa_cli, demo_cli, audit_cli):
         app.cli.add_command(group)
     register_job_commands(app)
+    from app.cli_export import export_command
+
+    app.cli.add_command(export_command)
