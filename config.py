@@ -194,6 +194,13 @@ class Config:
     JOB_SCHEDULES = json.loads(_env("JOB_SCHEDULES", "{}"))  # overrides per job: {"name": "cron expr"}
     RECONCILE_AFTER_MINUTES = _env_int("RECONCILE_AFTER_MINUTES", 30)
     SCHEDULER_IN_DEV_SERVER = _env_bool("SCHEDULER_IN_DEV_SERVER", True)
+    # The last offset's reminder stays due this many days (see app/domain/reminders.py: catch-up rule).
+    REMINDER_LAST_WINDOW_DAYS = _env_int("REMINDER_LAST_WINDOW_DAYS", 7)
+    # Lease of a job's lock on SQLite (PostgreSQL uses advisory locks); a run renews it between batches.
+    JOB_LOCK_LEASE_MINUTES = _env_int("JOB_LOCK_LEASE_MINUTES", 15)
+    JOB_RUN_KEEP_DAYS = _env_int("JOB_RUN_KEEP_DAYS", 90)  # job history older than this is pruned
+    REGISTRY_SYNC_BATCH = _env_int("REGISTRY_SYNC_BATCH", 1000)  # companies per committed batch
+    REGISTRY_FULL_SYNC_BATCH = _env_int("REGISTRY_FULL_SYNC_BATCH", 10000)  # the same for a full import
 
 
 class TestConfig(Config):
