@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -170,3 +171,22 @@ def test_the_command_line_writes_xlsx_and_refuses_a_backwards_period(app, tmp_pa
                                              "--out", str(tmp_path / "x.csv")])
     assert bad.exit_code != 0 and "after the end date" in bad.output
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("kind, values", [
+    ("money", [0, 1, -1, -500, 999, 25_000, 37_500, -5_000, 1_000_000_000]),
+    ("text", ["=1+1", "+971", "-2", "@SUM(A1)", "\tcmd", "\rcmd", "plain", "", None, "المشاريع الواعدة", "a=b"]),
+    ("datetime", [dt.datetime(2024, 12, 31, 21, 0, 59, 999_999), dt.datetime(2025, 1, 1), None]),
+])
+def test_the_database_formats_csv_cells_exactly_as_python_would(app, kind, values):
+    """A CSV export lets the database format text, amounts and timestamps; it must match the Python rules."""
+    from sqlalchemy import BigInteger, DateTime, String, literal
+
+    from app.services.exports import _csv_converter, _sql_formatted
+
+    sql_type = {"money": BigInteger(), "text": String(), "datetime": DateTime()}[kind]
+    with app.app_context():
+        dialect = db.session.get_bind().dialect.name
+        for value in values:
+            expression = _sql_formatted(literal(value, sql_type), kind, dialect)
+            assert db.session.scalar(select(expression)) == _csv_converter(kind)(value), value
