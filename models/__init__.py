@@ -9,3 +9,4 @@ from models.account import Member  # noqa: F401
 from models.notification import Notification  # noqa: F401
 from models.audit import AuditEntry  # noqa: F401
 from models.jobs import JobRun  # noqa: F401
+from models.counter import Counter  # noqa: F401
