@@ -43,6 +43,7 @@ FAB_ROLES = {
         ["^(UserDBModelView)$", "^(can_userinfo)$"],
     ],
     MEMBER: [
-        ["^(MemberPortalView|SelfServiceView|MemberCertificateView)$", "^(can_.*)$"],
+        # SelfServiceView and its wizards: SelfServiceRenewalView, SelfServiceReceiptView, ...
+        ["^(MemberPortalView|SelfService[A-Za-z]*View|MemberCertificateView)$", "^(can_.*)$"],
     ],
 }
