@@ -33,9 +33,10 @@ def seeded(app):
     100234 of CR 1102345 (Third, active, the registry holds a new name). CR 1229237 has none.
     """
     saved = {key: app.config.get(key) for key in ("PAYMENT_NOTIFY", "PUBLIC_BASE_URL", "REGISTRY_BACKEND",
-                                                  "REGISTRY_URL", "REGISTRY_TIMEOUT")}
+                                                  "REGISTRY_URL", "REGISTRY_TIMEOUT", "FAB_PASSWORD_HASH_METHOD")}
+    # A cheap hash for the test users only: logging in is not what these tests are about.
     app.config.update(CLOCK_TODAY=SEED_TODAY, CLOCK_NOW=SEED_NOW, PAYMENT_NOTIFY=False,
-                      PUBLIC_BASE_URL="http://localhost")
+                      PUBLIC_BASE_URL="http://localhost", FAB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
     with app.app_context(), acting_as("test:seed"):
         grades = {g.code: g for g in db.session.scalars(select(Grade))}
         schedule = FeeSchedule(effective_from=dt.date(2018, 1, 1), registration_fee=10_000, replacement_fee=4_000,
