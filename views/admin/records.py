@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
 from views.admin.base import ReadOnlyModelView, omr
+from views.admin.orders import OrderReviewActions
 
 
 def pretty_json(value) -> Markup:
@@ -55,8 +56,9 @@ class PaymentView(ReadOnlyModelView):
     formatters_columns = {"amount": omr, "reply_fields": pretty_json}
 
 
-class ServiceOrderView(ReadOnlyModelView):
+class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):
     datamodel = SQLAInterface(ServiceOrder)
+    base_permissions = ["can_list", "can_show", "can_settle_review"]
     related_views = [OrderLineView, PaymentView]
     show_template = "appbuilder/general/model/show_cascade.html"
     list_columns = ["reference", "service", "company", "membership", "status", "total", "quoted_on", "created_at"]
