@@ -19,6 +19,7 @@ from app.services.refusals import (
     OpenOrderExists,
     OpenOrderOfAnotherSignatory,
     OrderNotCancellable,
+    PaymentBeingChecked,
     QuoteChanged,
 )
 from app.services.transitions import change_status
@@ -70,9 +71,14 @@ def place_order(session: Session, plan: RequestPlan, *, user_id: int, now: dt.da
         raise QuoteChanged()
     existing = open_order(session, plan.company.id, plan.service)
     if existing is not None and is_stale(existing, now):
+        from app.adapters.payments import GatewayQueryFailed
         from app.services.payments import reconcile_order
 
-        reconcile_order(existing, gateway, session=session, now=now, today=plan.quoted_on)
+        try:
+            reconcile_order(existing, gateway, session=session, now=now, today=plan.quoted_on)
+        except GatewayQueryFailed:
+            session.rollback()
+            raise PaymentBeingChecked(reference=existing.reference) from None
         existing = open_order(session, plan.company.id, plan.service)
     if existing is not None:
         _refuse_open_order(existing, user_id)

@@ -24,7 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.adapters.payments import (
-    BillingDetails, CheckoutRequest, Decision, ExpectedPayment, GatewayReply, PaymentGateway,
+    BillingDetails, CheckoutRequest, Decision, ExpectedPayment, GatewayConfigurationError, GatewayReply,
+    PaymentGateway,
     ReplyError, ReplyMismatch, ensure_matches,
 )
 from app.extensions import db
@@ -210,8 +211,9 @@ def reconcile_order(order: ServiceOrder, gateway: PaymentGateway | None, *, sess
                     now: dt.datetime | None = None, today: dt.date | None = None) -> str:
     """Asks the gateway what became of an open order's attempts, then settles or expires it once.
 
-    Returns the order's status afterwards. Commits. GatewayQueryFailed propagates (nothing
-    changed), so an order whose payment cannot be checked is never expired.
+    Returns the order's status afterwards. Commits. GatewayQueryFailed (the gateway did not
+    answer) propagates with nothing changed, so an order whose payment could not be checked
+    is never expired.
     """
     session = session or db.session
     now = now or now_utc(current_app.config)
@@ -220,7 +222,13 @@ def reconcile_order(order: ServiceOrder, gateway: PaymentGateway | None, *, sess
     if attempts and gateway is None:
         raise ValueError("reconciling payment attempts needs the gateway")
     for payment in sorted(attempts, key=lambda p: p.id, reverse=True):
-        reply = gateway.query(order.reference, payment.transaction_uuid)
+        try:
+            reply = gateway.query(order.reference, payment.transaction_uuid)
+        except GatewayConfigurationError as error:
+            # No way to ask (transaction search not set up): expire as if unanswered; a payment
+            # that still arrives is kept for staff (see apply_reply).
+            log.warning("cannot ask the gateway about %s: %s", order.reference, error)
+            break
         if reply is None:
             continue
         try:

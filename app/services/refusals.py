@@ -75,6 +75,13 @@ class OpenOrderOfAnotherSignatory(OpenOrderExists):
     )
 
 
+class PaymentBeingChecked(OpenOrderExists):
+    message_id = N_(
+        "The payment of your earlier request %(reference)s could not be checked with the payment "
+        "provider just now. Please try again in a few minutes."
+    )
+
+
 class OrderNotPayable(DomainError):
     message_id = N_("Request %(reference)s cannot be paid any more.")
 
