@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.domain import fees as domain_fees
 from app.domain import quotes as domain_quotes
 from app.domain import vouchers as domain_vouchers
-from app.domain.errors import NoScheduleInForce, SameGrade
+from app.domain.errors import MembershipNeedsRenewal, NoScheduleInForce, SameGrade
 from app.domain.membership import MembershipStatus, is_current, membership_status
 from app.domain.quotes import Quote
 from app.services.fees import schedule_in_force
@@ -25,7 +25,6 @@ from app.services.refusals import (
     CRNotActive,
     NoNewName,
     NoRegistryGrade,
-    ReplacementNeedsRenewal,
     VoucherNotFound,
 )
 from models import Company, FeeSchedule, Membership, Voucher
@@ -143,7 +142,7 @@ def plan_renewal(session: Session, membership: Membership, months: int, *, today
 def plan_replacement(session: Session, membership: Membership, *, today: dt.date) -> RequestPlan:
     # A replacement prints the current expiry; a certificate must expire after it is issued.
     if membership.expires_on <= today:
-        raise ReplacementNeedsRenewal()
+        raise MembershipNeedsRenewal()
     schedule = _schedule(session, today)
     quote = domain_quotes.replacement_quote(domain_schedule(schedule))
     return RequestPlan(REPLACEMENT, membership.company, membership, quote, schedule, today,

@@ -1,12 +1,19 @@
-"""Why a self-service request is refused: typed errors with translatable messages, nothing changed."""
+"""Why a self-service request is refused: typed errors with translatable messages, nothing changed.
+
+These refusals come from the state of records (a membership on file, an open order), not
+from the chamber's pure rules, so they live here rather than in app.domain.errors; they
+offer the same `message_id`/`params`/`message` as a DomainError, and views catch both
+through `REFUSALS`.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from flask_babel import get_locale
 
-from app.domain.errors import DomainError, MembershipNeedsRenewal
-from app.domain.messages import N_
+from app.domain.errors import DomainError
+from app.domain.messages import Message, N_
 
 
 @dataclass(frozen=True)
@@ -23,41 +30,52 @@ class BilingualText:
         return self.en or self.ar
 
 
-class CompanyNotAtRegistry(DomainError):
+class ServiceRefusal(Exception):
+    """A self-service request refused before anything was changed."""
+
+    message_id: ClassVar[str] = N_("The request could not be completed.")
+
+    def __init__(self, **params: Any) -> None:
+        self.params: dict[str, Any] = dict(params)
+        self.message = Message(self.message_id, self.params)
+        super().__init__(str(self.message))
+
+
+# What a view catches to show the member why a request cannot go ahead.
+REFUSALS = (DomainError, ServiceRefusal)
+
+
+class CompanyNotAtRegistry(ServiceRefusal):
     message_id = N_("The commercial registry has no company with CR number %(cr_number)s.")
 
 
-class CRNotActive(DomainError):
+class CRNotActive(ServiceRefusal):
     message_id = N_(
         "The commercial registration %(cr_number)s is not active at the Ministry of Commerce, "
         "so the chamber cannot serve it."
     )
 
 
-class AlreadyMember(DomainError):
+class AlreadyMember(ServiceRefusal):
     message_id = N_("%(company)s already has a current membership (OCCI No %(occi_number)s).")
 
 
-class NoRegistryGrade(DomainError):
+class NoRegistryGrade(ServiceRefusal):
     message_id = N_("The commercial registry gives no grade for CR number %(cr_number)s.")
 
 
-class NoNewName(DomainError):
+class NoNewName(ServiceRefusal):
     message_id = N_(
         "The commercial registry holds no new name for this company: the names are the ones "
         "the chamber already has."
     )
 
 
-class ReplacementNeedsRenewal(MembershipNeedsRenewal):
-    pass
-
-
-class VoucherNotFound(DomainError):
+class VoucherNotFound(ServiceRefusal):
     message_id = N_("There is no voucher %(code)s.")
 
 
-class OpenOrderExists(DomainError):
+class OpenOrderExists(ServiceRefusal):
     message_id = N_(
         "There is already an unpaid request %(reference)s for this service. Pay it or cancel "
         "it before starting a new one."
@@ -82,7 +100,7 @@ class PaymentBeingChecked(OpenOrderExists):
     )
 
 
-class OrderNotPayable(DomainError):
+class OrderNotPayable(ServiceRefusal):
     message_id = N_("Request %(reference)s cannot be paid any more.")
 
 
@@ -90,16 +108,16 @@ class OrderExpired(OrderNotPayable):
     message_id = N_("Request %(reference)s has expired unpaid. Please start the service again.")
 
 
-class OrderNotCancellable(DomainError):
+class OrderNotCancellable(ServiceRefusal):
     message_id = N_("Request %(reference)s can no longer be cancelled.")
 
 
-class QuoteChanged(DomainError):
+class QuoteChanged(ServiceRefusal):
     message_id = N_(
         "The price or the dates have changed since the page was shown. Please check your "
         "answers again."
     )
 
 
-class NotSettleable(DomainError):
+class NotSettleable(ServiceRefusal):
     message_id = N_("Request %(reference)s is %(status)s: there is nothing to accept or cancel.")

@@ -7,10 +7,10 @@ from flask_appbuilder.actions import action
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from app.domain.errors import DomainError
 from app.extensions import db
 from app.services.clock import now_utc, today
 from app.services.payments import accept_held_order, cancel_held_order
+from app.services.refusals import REFUSALS
 from views.forms import user_message
 
 
@@ -26,7 +26,7 @@ class OrderReviewActions:
         for order in orders:
             try:
                 decide(order)
-            except DomainError as refusal:
+            except REFUSALS as refusal:
                 flash(user_message(refusal), "warning")
             else:
                 flash(done_message(order), "success")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.domain.errors import DomainError
 from app.extensions import db
 from app.services.quotes import RequestPlan, plan_grade_change
+from app.services.refusals import REFUSALS
 from views.selfservice.wizard import MembershipServiceWizard, clock_today, iso, local_name
 
 
@@ -20,7 +20,7 @@ class SelfServiceGradeChangeView(MembershipServiceWizard):
     def details_context(self, company, membership) -> dict:
         try:
             plan = self.plan(company, membership)
-        except DomainError:
+        except REFUSALS:
             plan = None
         return {"plan": plan}
 

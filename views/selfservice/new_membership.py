@@ -7,10 +7,10 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
 from app.adapters.registry import RegistryError
-from app.domain.errors import DomainError
 from app.domain.vouchers import normalise_voucher_code
 from app.extensions import db
 from app.services.quotes import RequestPlan, plan_new_membership
+from app.services.refusals import REFUSALS
 from app.services.selfservice import member_company, refresh_company, refresh_member_companies
 from views.forms import user_message
 from views.selfservice.wizard import (
@@ -65,7 +65,7 @@ class SelfServiceNewMembershipView(ServiceWizard):
                 company = refresh_company(db.session, registry(), member, cr_number)
             except RegistryError as error:
                 return self.registry_down(error, url_for(".start"))
-            except DomainError as refusal:
+            except REFUSALS as refusal:
                 return self.page("selfservice/message.html", 404, message=user_message(refusal),
                                  link=url_for(".start"))
             if company is None:

@@ -6,11 +6,11 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
-from app.domain.errors import DomainError
 from app.domain.quotes import RENEWAL_PERIODS
 from app.domain.vouchers import normalise_voucher_code
 from app.extensions import db
 from app.services.quotes import RequestPlan, plan_renewal
+from app.services.refusals import REFUSALS
 from views.forms import user_message
 from views.selfservice.wizard import (
     MembershipServiceWizard,
@@ -79,7 +79,7 @@ class SelfServiceRenewalView(MembershipServiceWizard):
                 if voucher:
                     voucher = normalise_voucher_code(voucher)
                 self.plan(company, membership, months, voucher)
-            except DomainError as problem:
+            except REFUSALS as problem:
                 error = user_message(problem)
             else:
                 self.state.update(months=months, voucher=voucher)
@@ -89,7 +89,7 @@ class SelfServiceRenewalView(MembershipServiceWizard):
         for choice in RENEWAL_PERIODS:
             try:
                 plan = self.plan(company, membership, choice, voucher if error is None else "")
-            except DomainError as problem:
+            except REFUSALS as problem:
                 error = error or user_message(problem)
                 plan = self.plan(company, membership, choice, "")
             options.append((choice, _l(RENEWAL_PERIODS[choice]), plan))

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.adapters.payments import PaymentGatewayError
 from app.adapters.registry import RegistryError, make_registry
-from app.domain.errors import DomainError, MembershipNeedsRenewal
+from app.domain.errors import MembershipNeedsRenewal
 from app.domain.money import format_omr, format_ro
 from app.extensions import db
 from app.services.clock import now_utc, today
@@ -28,7 +28,7 @@ from app.services.fulfilment import SERVICE_LABELS
 from app.services.orders import is_stale, member_order, place_order
 from app.services.payments import billing_for, start_checkout
 from app.services.quotes import RequestPlan
-from app.services.refusals import BilingualText, OpenOrderExists
+from app.services.refusals import REFUSALS, BilingualText, OpenOrderExists
 from app.services.selfservice import (
     member_company,
     member_membership,
@@ -168,7 +168,7 @@ def checkout_response(order: ServiceOrder, member: Member):
             db.session, order, gateway=payment_gateway(), gateway_name=config.get("PAYMENT_GATEWAY", "sandbox"),
             billing=billing_for(member, g.user, order.company), locale=str(get_locale() or "en"),
             receipt_url=public_url(RECEIPT_ENDPOINT_PATH), notify_url=notify, now=clock_now())
-    except DomainError as error:
+    except REFUSALS as error:
         return render_page("selfservice/message.html", 409, title=_l("Payment"), message=user_message(error),
                            link=url_for("SelfServiceReceiptView.receipt", reference=order.reference))
     except PaymentGatewayError as error:
@@ -205,11 +205,11 @@ class ServiceWizard(BaseView):
     def details_context(self, company: Company, membership: Membership | None) -> dict:
         return {}
 
-    def eligibility(self, company: Company, membership: Membership | None) -> DomainError | None:
+    def eligibility(self, company: Company, membership: Membership | None) -> Exception | None:
         """Why this request cannot go ahead, shown on the details page (None: it can)."""
         try:
             self.plan(company, membership)
-        except DomainError as refusal:
+        except REFUSALS as refusal:
             return refusal
         return None
 
@@ -265,7 +265,7 @@ class ServiceWizard(BaseView):
         if request.method == "POST":
             try:
                 return redirect(self.save_details(request.form, company, membership))
-            except DomainError as problem:
+            except REFUSALS as problem:
                 error = user_message(problem)
         else:
             refusal = self.eligibility(company, membership)
@@ -289,7 +289,7 @@ class ServiceWizard(BaseView):
         context = {"company": company, "membership": membership, "back_url": self.back_from_check()}
         try:
             plan = self.plan(company, membership)
-        except DomainError as refusal:
+        except REFUSALS as refusal:
             return self.page("selfservice/check.html", 422, error=user_message(refusal), plan=None, **context)
         if request.method == "POST":
             return self._confirm(member, plan, context)
@@ -310,7 +310,7 @@ class ServiceWizard(BaseView):
                 mine = member_order(db.session, g.user.id, refusal.reference)
                 return self.page("selfservice/check.html", 409, error=user_message(refusal), plan=plan,
                                  rows=self.summary_rows(plan), open_order=mine, **context)
-            except DomainError as refusal:
+            except REFUSALS as refusal:
                 return self.page("selfservice/check.html", 409, error=user_message(refusal), plan=plan,
                                  rows=self.summary_rows(plan), **context)
             self.state.update(order=order.reference)
@@ -364,7 +364,7 @@ class MembershipServiceWizard(ServiceWizard):
                 company = refresh_company(db.session, registry(), member, cr_number)
             except RegistryError as error:
                 return self.registry_down(error, url_for(".start"))
-            except DomainError as refusal:
+            except REFUSALS as refusal:
                 return self.page("selfservice/message.html", 404, message=user_message(refusal),
                                  link=url_for(".start"))
             if company is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 
 from sqlalchemy import func, select
@@ -9,7 +10,9 @@ from sqlalchemy import func, select
 from app.extensions import db
 from models import AuditEntry, Certificate, Membership, Notification, Payment, ServiceOrder
 
-from .helpers import choose_membership, confirm, pay_on_sandbox, post_form, text
+from tests.conftest import csrf_from
+
+from .helpers import choose_membership, confirm, login_member, pay_on_sandbox, post_form, text
 
 BASE = "/services/renewal"
 
@@ -62,10 +65,7 @@ def test_a_double_delivery_extends_once_issues_one_certificate_and_one_email(app
 
 
 def test_two_confirmations_at_the_same_moment_place_one_order(app, seeded):
-    from .helpers import login_member, prove_identity
-    from tests.conftest import csrf_from
-    import re
-
+    """Two sessions of one member press Confirm together: the database lets one order through."""
     clients = []
     for _ in range(2):
         client = app.test_client()
