@@ -95,9 +95,7 @@ class Config:
     FAB_PASSWORD_HASH_METHOD = "scrypt"
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
-    BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Asia/Muscat"
-    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
     # --- outside services (each has an embedded default) -------------------------------
     REGISTRY_BACKEND = _env("REGISTRY_BACKEND", "file")

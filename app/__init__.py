@@ -58,7 +58,8 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     from app.services import audit
 
     app.config["FAB_ROLES"] = FAB_ROLES
-    app.config.setdefault("LANGUAGES", i18n.LANGUAGES)
+    app.config["APP_NAME"] = _chamber_name(app)
+    app.config.update(i18n.I18N_CONFIG)
 
     import models  # noqa: F401  (registers every table)
 
@@ -70,17 +71,50 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     limiter.init_app(app)
 
     with app.app_context():
-        appbuilder = AppBuilder(security_manager_class=GhurfaSecurityManager)
+        from views.home import HomeView
+
+        appbuilder = AppBuilder(security_manager_class=GhurfaSecurityManager, indexview=HomeView)
         appbuilder.init_app(app, db.session)
-        i18n.register_i18n(app, appbuilder)
+        # FAB builds Flask-Babel inside init_app with its own locale selector; ours replaces it.
+        i18n.register_i18n(app)
         from views import register_views
 
         register_views(appbuilder)
+
+    _register_payment_pages(app)
+    app.after_request(_security_headers)
 
     from app.cli import register_cli
 
     register_cli(app)
     return app
+
+
+def _chamber_name(app: Flask):
+    """The chamber's name in the reader's language, wherever FAB prints APP_NAME."""
+    from flask_babel import LazyString, get_locale
+    from markupsafe import escape
+
+    name_en, name_ar = app.config["CHAMBER_NAME_EN"], app.config["CHAMBER_NAME_AR"]
+    # Escaped here: FAB prints APP_NAME through LazyString.__html__, which Jinja trusts as markup.
+    return LazyString(lambda: escape(name_ar if str(get_locale() or "en").startswith("ar") else name_en))
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def _register_payment_pages(app: Flask) -> None:
+    """The sandbox's hosted pages are served by Ghurfa itself (never in production)."""
+    if app.config.get("PAYMENT_GATEWAY", "sandbox") != "sandbox":
+        return
+    from app.adapters.payments import make_gateway
+    from app.adapters.payments.sandbox_pages import init_sandbox_pages
+
+    init_sandbox_pages(app, make_gateway(app.config, instance_path=app.instance_path))
 
 
 def _configure_logging(app: Flask) -> None:

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-for pkg in xmlsec1 fonts-hosny-amiri poppler-utils; do
+for pkg in xmlsec1 fonts-hosny-amiri poppler-utils chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -46,4 +46,4 @@ done
 cp /usr/share/fonts/opentype/fonts-hosny-amiri/../../../doc/fonts-hosny-amiri/copyright "$vendor/fonts/LICENSE" 2>/dev/null \
   || cp /usr/share/doc/fonts-hosny-amiri/copyright "$vendor/fonts/LICENSE" 2>/dev/null || true
 
-.venv/bin/pybabel compile -q -d translations -f 2>/dev/null || .venv/bin/pybabel compile -d translations -f
+.venv/bin/python scripts/catalog.py compile

@@ -5,8 +5,10 @@ created on the server named by GHURFA_TEST_PG_URL); otherwise SQLite files are u
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -17,10 +19,25 @@ KEEP_TABLES = {"alembic_version", "ab_permission", "ab_view_menu", "ab_permissio
                "ab_permission_view_role"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Tests read the compiled catalogs; rebuild them when a .po file is newer."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "catalog.py"
+    spec = importlib.util.spec_from_file_location("catalog_tool", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.compile_catalogs()
+
+
 def _database_url(tmp_path_factory, worker_id: str) -> str:
     if os.environ.get("GHURFA_TEST_DB") == "postgresql":
         base = make_url(os.environ.get("GHURFA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
-        name = f"ghurfa_test_{worker_id}"
+        # One database per checkout and worker: several checkouts may share one server.
+        checkout = hashlib.sha1(str(Path(__file__).resolve()).encode()).hexdigest()[:8]
+        name = f"ghurfa_test_{checkout}_{worker_id}"
         admin = create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -10,3 +10,7 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     register_admin(appbuilder)
     register_selfservice(appbuilder)
+
+    from views.public.verify import CertificateCheckView
+
+    appbuilder.add_view_no_menu(CertificateCheckView)

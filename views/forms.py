@@ -58,7 +58,7 @@ def not_before(other_field: str, message):
 def percent_at_most_100(form, field) -> None:
     kind = form["kind"].data if "kind" in form else None
     if kind == "percent" and field.data is not None and field.data > 100:
-        raise ValidationError(_l("A percent voucher cannot exceed 100%."))
+        raise ValidationError(_l("A percent voucher cannot be more than 100 percent."))
 
 
 def no_markup(form, field) -> None:

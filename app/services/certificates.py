@@ -77,3 +77,46 @@ def issue_certificate(session: Session, membership: Membership, *, order: Servic
     if previous is not None:
         previous.superseded_by_id = certificate.id
     return certificate
+
+
+def verify_url(certificate: Certificate) -> str:
+    """The public check's address, printed and encoded in the QR code; the token is the secret."""
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{certificate.verify_token}"
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """The PDF of a certificate, rendered again from its snapshot (the same bytes every time)."""
+    from pathlib import Path
+
+    from app.certificates.pdf import render_certificate_pdf
+    from app.certificates.snapshot import CertificateSnapshot
+
+    config = current_app.config
+    font_dir = Path(current_app.static_folder) / "vendor" / "fonts"
+    emblem = Path(config["CHAMBER_EMBLEM"]) if config.get("CHAMBER_EMBLEM") else None
+    return render_certificate_pdf(CertificateSnapshot.from_dict(certificate.snapshot),
+                                  verify_url=verify_url(certificate), font_dir=font_dir, emblem_path=emblem)
+
+
+def certificate_status(certificate: Certificate, today: dt.date) -> str:
+    """valid, expired, or superseded (a newer certificate replaced it)."""
+    if certificate.superseded_by_id is not None:
+        return "superseded"
+    return "expired" if certificate.expires_on < today else "valid"
+
+
+def latest_in_chain(session: Session, certificate: Certificate) -> Certificate:
+    """The newest certificate that (directly or not) superseded this one."""
+    seen = {certificate.id}
+    while certificate.superseded_by_id is not None and certificate.superseded_by_id not in seen:
+        certificate = session.get(Certificate, certificate.superseded_by_id)
+        seen.add(certificate.id)
+    return certificate
+
+
+def find_for_check(session: Session, *, token: str | None = None, serial: str | None = None) -> Certificate | None:
+    if token:
+        return session.scalar(select(Certificate).where(Certificate.verify_token == token))
+    if serial:
+        return session.scalar(select(Certificate).where(Certificate.serial == serial.strip().upper()))
+    return None

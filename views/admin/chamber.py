@@ -26,6 +26,10 @@ NON_NEGATIVE = NumberRange(min=0, message=_l("A fee cannot be negative."))
 
 
 class GradeView(ChamberModelView):
+    list_title = _l("Grades")
+    show_title = _l("Grade")
+    add_title = _l("Add grade")
+    edit_title = _l("Edit grade")
     datamodel = SQLAInterface(Grade)
     base_order = ("rank", "asc")
     list_columns = ["rank", "code", "name_en", "name_ar"]
@@ -39,6 +43,10 @@ class GradeView(ChamberModelView):
 
 
 class GovernorateView(ChamberModelView):
+    list_title = _l("Governorates")
+    show_title = _l("Governorate")
+    add_title = _l("Add governorate")
+    edit_title = _l("Edit governorate")
     datamodel = SQLAInterface(Governorate)
     base_order = ("name_en", "asc")
     list_columns = ["code", "name_en", "name_ar"]
@@ -49,6 +57,10 @@ class GovernorateView(ChamberModelView):
 
 
 class GradeFeeView(ChamberModelView):
+    list_title = _l("Annual fees")
+    show_title = _l("Annual fee")
+    add_title = _l("Add annual fee")
+    edit_title = _l("Edit annual fee")
     datamodel = SQLAInterface(GradeFee)
     base_order = ("grade_id", "asc")
     list_columns = ["schedule", "grade", "annual_fee"]
@@ -77,6 +89,10 @@ FEE_FIELDS = tuple(FEE_LABELS)
 
 
 class FeeScheduleView(ChamberModelView):
+    list_title = _l("Fee schedules")
+    show_title = _l("Fee schedule")
+    add_title = _l("Add fee schedule")
+    edit_title = _l("Edit fee schedule")
     datamodel = SQLAInterface(FeeSchedule)
     base_order = ("effective_from", "desc")
     related_views = [GradeFeeView]
@@ -112,6 +128,10 @@ class FeeScheduleView(ChamberModelView):
 
 
 class VoucherView(ChamberModelView):
+    list_title = _l("Vouchers")
+    show_title = _l("Voucher")
+    add_title = _l("Add voucher")
+    edit_title = _l("Edit voucher")
     datamodel = SQLAInterface(Voucher)
     list_columns = ["code", "kind", "value", "valid_from", "valid_to", "use_limit", "times_used"]
     search_columns = ["code", "kind", "valid_from", "valid_to"]

@@ -19,6 +19,10 @@ CR_STATUS_CHOICES = [
 
 
 class SignatoryView(ChamberModelView):
+    list_title = _l("Signatories")
+    show_title = _l("Signatory")
+    add_title = _l("Add signatory")
+    edit_title = _l("Edit signatory")
     datamodel = SQLAInterface(Signatory)
     list_columns = ["company", "civil_id", "name_en", "name_ar", "role", "active"]
     search_columns = ["civil_id", "name_en", "name_ar", "company", "active"]
@@ -31,6 +35,10 @@ class SignatoryView(ChamberModelView):
 
 
 class MembershipView(ChamberModelView):
+    list_title = _l("Memberships")
+    show_title = _l("Membership")
+    add_title = _l("Add membership")
+    edit_title = _l("Edit membership")
     datamodel = SQLAInterface(Membership)
     list_columns = ["occi_number", "company", "grade", "joined_on", "expires_on", "status_label"]
     search_columns = ["occi_number", "company", "grade", "joined_on", "expires_on"]
@@ -49,6 +57,10 @@ class MembershipView(ChamberModelView):
 
 
 class CompanyView(ChamberModelView):
+    list_title = _l("Companies")
+    show_title = _l("Company")
+    add_title = _l("Add company")
+    edit_title = _l("Edit company")
     datamodel = SQLAInterface(Company)
     related_views = [SignatoryView, MembershipView]
     show_template = "appbuilder/general/model/show_cascade.html"

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import json
 
+from flask import Response, abort, url_for
+from flask_appbuilder import expose, has_access, permission_name
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from app.services.certificates import certificate_pdf, find_for_check
 from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
 from views.admin.base import ReadOnlyModelView, omr
 from views.admin.orders import OrderReviewActions
@@ -18,7 +21,14 @@ def pretty_json(value) -> Markup:
     return Markup("<pre dir=\"ltr\">%s</pre>") % escape(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
 
 
+def pdf_link(serial: str) -> Markup:
+    return Markup('<a href="%s" dir="ltr"><i class="fa fa-file-pdf-o"></i> %s</a>') % (
+        url_for("CertificateView.pdf", serial=serial), serial)
+
+
 class CertificateView(ReadOnlyModelView):
+    list_title = _l("Certificates")
+    show_title = _l("Certificate")
     datamodel = SQLAInterface(Certificate)
     list_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "created_at"]
     search_columns = ["serial", "membership", "issued_on", "expires_on"]
@@ -28,10 +38,23 @@ class CertificateView(ReadOnlyModelView):
         "expires_on": _l("Date of expiry"), "superseded_by": _l("Superseded by"), "snapshot": _l("Printed data"),
         "created_at": _l("Created"),
     }
-    formatters_columns = {"snapshot": pretty_json}
+    formatters_columns = {"snapshot": pretty_json, "serial": pdf_link}
+
+    @expose("/pdf/<string:serial>")
+    @has_access
+    @permission_name("download")
+    def pdf(self, serial: str):
+        """Staff and auditors download any certificate, rendered again from its snapshot."""
+        certificate = find_for_check(self.datamodel.session, serial=serial)
+        if certificate is None:
+            abort(404)
+        return Response(certificate_pdf(certificate), mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="certificate-{certificate.serial}.pdf"'})
 
 
 class OrderLineView(ReadOnlyModelView):
+    list_title = _l("Fee lines")
+    show_title = _l("Fee line")
     datamodel = SQLAInterface(OrderLine)
     base_order = ("position", "asc")
     list_columns = ["order", "position", "kind", "amount"]
@@ -41,6 +64,8 @@ class OrderLineView(ReadOnlyModelView):
 
 
 class PaymentView(ReadOnlyModelView):
+    list_title = _l("Payments")
+    show_title = _l("Payment")
     datamodel = SQLAInterface(Payment)
     list_columns = ["order", "gateway", "amount", "status", "decision", "reason_code", "created_at"]
     search_columns = ["order", "gateway", "status", "decision", "transaction_uuid", "created_at"]
@@ -57,6 +82,8 @@ class PaymentView(ReadOnlyModelView):
 
 
 class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):
+    list_title = _l("Service requests")
+    show_title = _l("Service request")
     datamodel = SQLAInterface(ServiceOrder)
     base_permissions = ["can_list", "can_show", "can_settle_review"]
     related_views = [OrderLineView, PaymentView]
@@ -78,6 +105,8 @@ class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):
 
 
 class NotificationView(ReadOnlyModelView):
+    list_title = _l("Notifications")
+    show_title = _l("Notification")
     datamodel = SQLAInterface(Notification)
     list_columns = ["channel", "recipient", "template", "status", "attempts", "next_attempt_at", "sent_at"]
     search_columns = ["channel", "recipient", "template", "status", "created_at", "sent_at"]
@@ -92,6 +121,8 @@ class NotificationView(ReadOnlyModelView):
 
 
 class JobRunView(ReadOnlyModelView):
+    list_title = _l("Job runs")
+    show_title = _l("Job run")
     datamodel = SQLAInterface(JobRun)
     base_order = ("started_at", "desc")
     list_columns = ["job", "trigger", "started_at", "finished_at", "status", "counts"]
@@ -105,6 +136,8 @@ class JobRunView(ReadOnlyModelView):
 
 
 class AuditLogView(ReadOnlyModelView):
+    list_title = _l("Audit log")
+    show_title = _l("Audit log entry")
     datamodel = SQLAInterface(AuditEntry)
     base_order = ("seq", "desc")
     list_columns = ["seq", "at", "actor", "action", "entity", "entity_id"]

@@ -4,19 +4,20 @@ from __future__ import annotations
 from flask import current_app
 from flask_appbuilder import AppBuilder
 
-from app.adapters.payments import SandboxGateway, make_gateway
-from app.adapters.payments.sandbox_pages import init_sandbox_pages
+from app.adapters.payments import make_gateway
 from app.extensions import csrf
 
 
 def init_payments(app) -> None:
-    """Builds the configured payment gateway once per app; the sandbox also serves its pages."""
+    """Builds a real gateway at start-up, so a bad configuration stops the app at once.
+
+    The sandbox is built by the app factory with its hosted pages; the wizards use that
+    same instance (see wizard.payment_gateway).
+    """
     from views.selfservice.wizard import GATEWAY_EXTENSION
 
-    gateway = make_gateway(app.config, instance_path=app.instance_path)
-    app.extensions[GATEWAY_EXTENSION] = gateway
-    if isinstance(gateway, SandboxGateway):
-        init_sandbox_pages(app, gateway)
+    if str(app.config.get("PAYMENT_GATEWAY") or "sandbox").lower() != "sandbox":
+        app.extensions[GATEWAY_EXTENSION] = make_gateway(app.config, instance_path=app.instance_path)
 
 
 def register(appbuilder: AppBuilder) -> None:

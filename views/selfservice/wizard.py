@@ -18,7 +18,8 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.adapters.payments import PaymentGatewayError
+from app.adapters.payments import PaymentGatewayError, make_gateway
+from app.adapters.payments.sandbox_pages import EXTENSION_KEY as SANDBOX_EXTENSION
 from app.adapters.registry import RegistryError, make_registry
 from app.domain.errors import MembershipNeedsRenewal
 from app.domain.money import format_omr, format_ro
@@ -101,7 +102,13 @@ def registry():
 
 
 def payment_gateway():
-    return current_app.extensions[GATEWAY_EXTENSION]
+    """The app's payment gateway: the configured one, or the sandbox serving its hosted pages."""
+    extensions = current_app.extensions
+    gateway = extensions.get(GATEWAY_EXTENSION) or extensions.get(SANDBOX_EXTENSION)
+    if gateway is None:
+        gateway = make_gateway(current_app.config, instance_path=current_app.instance_path)
+    extensions[GATEWAY_EXTENSION] = gateway
+    return gateway
 
 
 def public_url(path: str) -> str:

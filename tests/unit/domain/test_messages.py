@@ -13,7 +13,7 @@ from app.domain.messages import Message
 
 ROOT = Path(__file__).resolve().parents[3]
 DOMAIN = ROOT / "app" / "domain"
-PO_FILE = ROOT / "translations" / "pending" / "domain.po"
+PO_FILE = ROOT / "translations" / "ar" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -50,8 +50,8 @@ def test_every_marked_msgid_has_an_arabic_translation_with_the_same_placeholders
         assert arabic.count("%%") == msgid.count("%%"), msgid
 
 
-def test_the_catalog_holds_nothing_stale():
-    assert set(catalog()) == marked_msgids()
+def test_the_catalog_holds_every_domain_message():
+    assert marked_msgids() <= set(catalog())
 
 
 def test_every_error_class_has_a_marked_message():

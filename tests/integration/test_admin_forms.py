@@ -1,0 +1,128 @@
+"""Back-office forms refuse bad input with a message in the user's language and save nothing."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from models import AuditEntry, Company, FeeSchedule, Grade, Membership, Voucher
+from tests.conftest import csrf_for
+from tests.integration.helpers import login, make_user
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture
+def admin(app, client):
+    app.config["CLOCK_TODAY"] = TODAY
+    make_user(app, "admin1", "Admin")
+    login(client, "admin1")
+    return client
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        n = db.session.scalar(select(func.count()).select_from(model))
+        db.session.remove()
+        return n
+
+
+def _post(app, client, url, data, language="en"):
+    client.get(f"/lang/{language}")
+    return client.post(url, data={**data, "csrf_token": csrf_for(client, app)}, follow_redirects=True)
+
+
+def _company(app) -> int:
+    with app.app_context():
+        company = Company(cr_number="1229237", name_en="promising projects", name_ar="المشاريع الواعدة",
+                          cr_status="active")
+        db.session.add(company)
+        db.session.commit()
+        return company.id
+
+
+def _grade_id(app, code="fourth") -> int:
+    with app.app_context():
+        return db.session.scalar(select(Grade.id).where(Grade.code == code))
+
+
+@pytest.mark.parametrize("language,expected", [("en", "A CR number is 4 to 10 digits."),
+                                               ("ar", "رقم السجل التجاري من 4 إلى 10 أرقام.")])
+def test_a_cr_number_that_is_not_digits(app, admin, language, expected):
+    before = _count(app, AuditEntry)
+    page = _post(app, admin, "/companyview/add", {"cr_number": "12A9237", "name_en": "x", "name_ar": "س",
+                                                  "cr_status": "active"}, language)
+    assert expected in page.get_data(as_text=True)
+    assert 'value="12A9237"' in page.get_data(as_text=True)  # the form keeps what was typed
+    assert _count(app, Company) == 0 and _count(app, AuditEntry) == before
+
+
+def test_a_duplicate_occi_number(app, admin):
+    company = _company(app)
+    grade = _grade_id(app)
+    data = {"occi_number": "91868", "company": str(company), "grade": str(grade),
+            "joined_on": "2017-03-19", "expires_on": "2018-03-19"}
+    assert _post(app, admin, "/membershipview/add", data).status_code == 200
+    assert _count(app, Membership) == 1
+    page = _post(app, admin, "/membershipview/add", data, "ar")
+    assert "موجود" in page.get_data(as_text=True) or "exists" in page.get_data(as_text=True)
+    assert _count(app, Membership) == 1
+
+
+def test_an_expiry_before_joining(app, admin):
+    company = _company(app)
+    page = _post(app, admin, "/membershipview/add", {
+        "occi_number": "91868", "company": str(company), "grade": str(_grade_id(app)),
+        "joined_on": "2018-03-19", "expires_on": "2016-09-19"})
+    assert "The expiry date cannot be before the joining date." in page.get_data(as_text=True)
+    assert _count(app, Membership) == 0
+
+
+FEES = {"registration_fee": "10", "replacement_fee": "4", "name_change_fee": "4", "grade_change_fee": "4",
+        "late_fee_per_month": "0", "note": ""}
+
+
+def test_a_negative_fee_and_a_fee_in_baisa_fractions(app, admin):
+    page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2027-01-01",
+                                                      "replacement_fee": "-4"}, "ar")
+    assert "لا يمكن أن يكون الرسم سالبًا." in page.get_data(as_text=True) or "سالب" in page.get_data(as_text=True)
+    page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2027-01-01",
+                                                      "replacement_fee": "4.0005"})
+    assert "at most three decimals" in page.get_data(as_text=True)
+    assert _count(app, FeeSchedule) == 0
+
+
+def test_a_schedule_overlapping_another_or_in_the_past(app, admin):
+    assert _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2027-01-01"}).status_code == 200
+    with app.app_context():
+        schedule = db.session.scalar(select(FeeSchedule))
+        assert schedule.replacement_fee == 4000 and schedule.registration_fee == 10000
+    page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2027-01-01"})
+    assert "Already exists" in page.get_data(as_text=True)
+    page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2026-01-01"})
+    assert "before today" in page.get_data(as_text=True)
+    assert _count(app, FeeSchedule) == 1
+
+
+def test_a_schedule_already_in_force_cannot_be_edited(app, admin):
+    with app.app_context():
+        db.session.add(FeeSchedule(effective_from=dt.date(2018, 1, 1), registration_fee=0, replacement_fee=4000,
+                                   name_change_fee=4000, grade_change_fee=4000, late_fee_per_month=0))
+        db.session.commit()
+        pk = db.session.scalar(select(FeeSchedule.id))
+    page = _post(app, admin, f"/feescheduleview/edit/{pk}", {**FEES, "effective_from": "2018-01-01"})
+    assert "already in force" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(FeeSchedule, pk).replacement_fee == 4000
+
+
+def test_a_voucher_over_100_percent(app, admin):
+    page = _post(app, admin, "/voucherview/add", {"code": "HALF-OFF", "kind": "percent", "value": "150",
+                                                  "valid_from": "2026-11-01", "valid_to": "2026-12-31"})
+    assert "A percent voucher cannot be more than 100 percent." in page.get_data(as_text=True)
+    assert _count(app, Voucher) == 0
+    page = _post(app, admin, "/voucherview/add", {"code": "HALF-OFF", "kind": "percent", "value": "50",
+                                                  "valid_from": "2026-11-01", "valid_to": "2026-12-31"})
+    assert _count(app, Voucher) == 1
