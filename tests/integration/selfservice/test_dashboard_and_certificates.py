@@ -82,3 +82,19 @@ def test_a_certificate_of_a_company_one_does_not_sign_for_is_not_found(app, hash
         db.session.remove()
     assert salim.get(f"/services/certificates/{serial}.pdf").status_code == 404
     assert salim.get("/services/certificates/2018-NOSUCH.pdf").status_code == 404
+
+
+def test_an_arabic_speaking_member_reads_the_pages_and_messages_in_arabic(app, hashmi):
+    choose_membership(hashmi, app, "/services/renewal", "1445820", "91868", "7324674")
+    hashmi.get("/lang/ar")
+    period = flat(text(hashmi.get("/services/renewal/period")))
+    assert "رسوم السنة الأولى RO 25 رسوم السنة الثانية RO 25 القسيمة RO 0 الإجمالي RO 50" in period
+    assert "تدعم البوابة حاليًا الدفع فقط بالبطاقات الائتمانية المحلية" in period
+    renew(hashmi, app)
+    with app.app_context():
+        email = db.session.scalar(select(Notification).where(Notification.channel == "email"))
+        sms = db.session.scalar(select(Notification).where(Notification.channel == "sms"))
+        db.session.remove()
+    assert email.subject.startswith("تجديد العضوية: اكتمل الطلب REN-2018-")
+    assert "جُدّدت عضوية الهاشمي للتجارة (رقم العضوية 91868) حتى 2020-03-19." in email.body
+    assert sms.body.startswith("الغرفة: اكتملت خدمة تجديد العضوية للعضوية رقم 91868.")
