@@ -52,6 +52,7 @@ class SelfServiceNewMembershipView(ServiceWizard):
             (_l("CR number"), company.cr_number),
             (_l("Grade"), local_name(company.registry_grade)),
             (_l("Date of joining"), plan.details["joined_on"]),
+            *([(_l("Voucher code"), plan.voucher.code)] if plan.voucher else []),
         ]
 
     @expose("/", methods=["GET", "POST"])

@@ -51,6 +51,7 @@ class SelfServiceRenewalView(MembershipServiceWizard):
             (_l("Grade"), local_name(membership.grade)),
             (_l("Expiry date"), iso(membership.expires_on)),
             (_l("Renewal period"), _l(RENEWAL_PERIODS[plan.period_months])),
+            *([(_l("Voucher code"), plan.voucher.code)] if plan.voucher else []),
         ]
 
     @expose("/period", methods=["GET", "POST"])

@@ -26,6 +26,8 @@ def test_the_dashboard_lists_companies_memberships_requests_and_certificates(app
         renewal, name_change = db.session.scalars(select(ServiceOrder).order_by(ServiceOrder.id))
         serial = db.session.scalar(select(Certificate.serial))
         db.session.remove()
+    landing = hashmi.get("/")
+    assert landing.status_code == 302 and landing.headers["Location"].endswith("/services/")
     page = text(hashmi.get("/services/"))
     companies, memberships, open_requests, past_requests, certificates = (
         flat(page.split(f'id="{section}"', 1)[1].split("</section>", 1)[0])
