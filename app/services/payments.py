@@ -127,14 +127,24 @@ def handle_reply(session: Session, form: Mapping[str, str], *, gateway: PaymentG
         log.warning("payment reply via %s for %s refused: %s", source, payment.order.reference, error)
         session.rollback()
         raise
-    with audit.acting_as(f"gateway:{payment.gateway}:{source}"):
-        outcome = apply_reply(session, payment, reply, now=now, today=today)
-    session.commit()
+    actor = f"gateway:{payment.gateway}:{source}"
+    try:
+        with audit.acting_as(actor):
+            outcome = apply_reply(session, payment, reply, now=now, today=today)
+        session.commit()
+    except Exception:
+        # The money is taken even if carrying out the request failed: record the payment and
+        # the paid order without the effect, so staff can complete it (accept_held_order).
+        session.rollback()
+        log.exception("fulfilling %s failed; the order is kept paid for staff", payment.order.reference)
+        with audit.acting_as(actor):
+            outcome = apply_reply(session, payment, reply, now=now, today=today, fulfil_now=False)
+        session.commit()
     return outcome
 
 
 def apply_reply(session: Session, payment: Payment, reply: GatewayReply, *, now: dt.datetime,
-                today: dt.date) -> ReplyOutcome:
+                today: dt.date, fulfil_now: bool = True) -> ReplyOutcome:
     """Records a verified reply on its payment and moves the order accordingly (no commit)."""
     order = payment.order
     reference = order.reference
@@ -146,7 +156,7 @@ def apply_reply(session: Session, payment: Payment, reply: GatewayReply, *, now:
     )
     settled = False
     if recorded and reply.decision is Decision.ACCEPT:
-        settled = settle(session, order, now=now, today=today)
+        settled = settle(session, order, now=now, today=today, fulfil_now=fulfil_now)
         if not settled and order.status in ("expired", "cancelled"):
             # Paid after the request was closed: kept for staff to fulfil or refund.
             log.warning("order %s was paid while %s; held for staff", reference, order.status)
@@ -163,11 +173,12 @@ def apply_reply(session: Session, payment: Payment, reply: GatewayReply, *, now:
 
 
 def settle(session: Session, order: ServiceOrder, *, now: dt.datetime, today: dt.date,
-           allowed: tuple[str, ...] = SETTLEABLE) -> bool:
+           allowed: tuple[str, ...] = SETTLEABLE, fulfil_now: bool = True) -> bool:
     """Marks the order paid and fulfils it, once (no commit); False if someone else did first."""
     if not change_status(session, order, allowed, "paid", paid_at=now):
         return False
-    fulfil(session, order, today=today, now=now)
+    if fulfil_now:
+        fulfil(session, order, today=today, now=now)
     return True
 
 

@@ -139,3 +139,31 @@ def test_a_payment_after_the_request_closed_is_kept_for_staff(app, hashmi, clien
     login(client, "clerk")
     staff_action(app, client, pk, "accept_review")
     assert state(app)[:3] == ("fulfilled", ["accepted"], dt.date(2019, 3, 19))
+
+
+def test_a_paid_request_that_cannot_be_carried_out_is_kept_paid_for_staff(app, hashmi, client):
+    page = checkout(hashmi, app)
+    with app.app_context():
+        order = db.session.scalar(select(ServiceOrder))
+        # The grade the quote named has since disappeared (a data error nobody foresaw).
+        order.details = {**order.details, "grade": "sixth"}
+        order.service = "new_membership"
+        db.session.commit()
+        db.session.remove()
+    reply = pay_on_sandbox(hashmi, page)
+    receipt_url = deliver(hashmi, reply).headers["Location"]
+    assert 'id="being-completed"' in text(hashmi.get(receipt_url))
+    status, payments, expiry, pk = state(app)
+    assert (status, payments) == ("paid", ["accepted"])
+    assert deliver(hashmi, reply).status_code == 303  # the repeated reply changes nothing
+    assert state(app)[:2] == ("paid", ["accepted"])
+
+    with app.app_context():
+        order = db.session.scalar(select(ServiceOrder))
+        order.details, order.service = {**order.details, "grade": "fourth"}, "renewal"
+        db.session.commit()
+        db.session.remove()
+    make_user(app, "clerk", "Staff")
+    login(client, "clerk")
+    staff_action(app, client, pk, "accept_review")
+    assert state(app)[:3] == ("fulfilled", ["accepted"], dt.date(2019, 3, 19))
