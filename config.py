@@ -146,16 +146,23 @@ class Config:
     RECAPTCHA_VERIFY_URL = _env("RECAPTCHA_VERIFY_URL", "https://www.google.com/recaptcha/api/siteverify")
 
     # --- national PKI (SAML) ------------------------------------------------------------
+    # Our SP lives at PUBLIC_BASE_URL + /saml/ (entity id and metadata: /saml/metadata/).
     SAML_ENABLED = _env_bool("SAML_ENABLED", True)
+    # The built-in development IdP at /dev-idp/ (any PIN, any civil ID); refused in production.
     DEV_IDP_ENABLED = _env_bool("DEV_IDP_ENABLED", not PRODUCTION)
     SAML_CIVIL_ID_ATTRIBUTE = _env("SAML_CIVIL_ID_ATTRIBUTE", "urn:oid:1.3.6.1.4.1.50000.1.1")
+    # The national IdP's metadata XML, as a file path or as the text itself (default: the dev IdP's).
     SAML_IDP_METADATA_FILE = _env("SAML_IDP_METADATA_FILE")
     SAML_IDP_METADATA = _env("SAML_IDP_METADATA")
+    # Our signing certificate and key (PEM), as files outside the source tree or as text;
+    # development makes a pair once under instance/saml/.
     SAML_SP_CERT_FILE = _env("SAML_SP_CERT_FILE")
     SAML_SP_KEY_FILE = _env("SAML_SP_KEY_FILE")
     SAML_SP_CERT = _env("SAML_SP_CERT")
     SAML_SP_KEY = _env("SAML_SP_KEY")
+    # How old the authentication behind a transaction's identity check may be.
     SAML_STEP_UP_MAX_AGE_SECONDS = _env_int("SAML_STEP_UP_MAX_AGE_SECONDS", 300)
+    # Allowance for the IdP's clock in NotBefore/NotOnOrAfter and AuthnInstant checks.
     SAML_CLOCK_SKEW_SECONDS = _env_int("SAML_CLOCK_SKEW_SECONDS", 60)
 
     # --- scheduled jobs --------------------------------------------------------------------

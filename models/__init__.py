@@ -10,3 +10,4 @@ from models.notification import Notification  # noqa: F401
 from models.audit import AuditEntry  # noqa: F401
 from models.jobs import JobRun  # noqa: F401
 from models.counter import Counter  # noqa: F401
+from models.saml import SamlAssertion  # noqa: F401

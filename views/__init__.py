@@ -14,3 +14,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from views.public.verify import CertificateCheckView
 
     appbuilder.add_view_no_menu(CertificateCheckView)
+
+    from views.pki import register as register_pki
+
+    register_pki(appbuilder)

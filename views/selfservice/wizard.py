@@ -1,7 +1,9 @@
 """Shared parts of the self-service wizards: the member, the wizard's steps kept in the session,
 the identity check, Back links, the "check your answers" page and the hand-over to the gateway.
 
-Every wizard keeps its answers under its own session key (`wizard:<service>`). Each step
+Company data is shown only after the PKI identity check for that company
+(app.services.stepup); placing the order ends the check. Every wizard keeps its answers
+under its own session key (`wizard:<service>`). Each step
 re-reads what it needs from the database for the logged-in member, so an id edited in a
 form or a URL finds nothing (404) rather than someone else's company. Confirming twice
 does not place two orders: the order placed is remembered in the wizard, reused while it
@@ -24,6 +26,7 @@ from app.adapters.registry import RegistryError, make_registry
 from app.domain.errors import MembershipNeedsRenewal
 from app.domain.money import format_omr, format_ro
 from app.extensions import db
+from app.services import stepup
 from app.services.clock import now_utc, today
 from app.services.fulfilment import SERVICE_LABELS
 from app.services.orders import is_stale, member_order, place_order
@@ -115,27 +118,11 @@ def public_url(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
-# --- identity check -------------------------------------------------------------------------
-
-STEP_UP_SESSION_KEY = "ghurfa_step_up"
-
+# --- identity check ---------------------------------------------------------------------------
 
 def require_step_up(company_id: int, return_to: str):
-    """None when a fresh identity proof for this company is in the session, else the response.
-
-    Stand-in with the interface of app.services.stepup.require (the SAML branch): it only
-    reads proofs, it never grants one, so without the SAML step-up no company data shows.
-    """
-    proofs = session.get(STEP_UP_SESSION_KEY) or {}
-    proof = proofs.get(str(company_id)) or {}
-    max_age = int(current_app.config.get("SAML_STEP_UP_MAX_AGE_SECONDS", 300))
-    now = clock_now().replace(tzinfo=dt.timezone.utc).timestamp()
-    member = member_of(db.session, g.user.id)
-    fresh = (isinstance(proof.get("at"), (int, float)) and 0 <= now - proof["at"] <= max_age
-             and member is not None and proof.get("civil_id") == member.id_number)
-    if fresh:
-        return None
-    return render_page("selfservice/stepup_required.html", 403, return_to=return_to)
+    """None when a fresh PKI proof for this company is in the session, else the redirect to the IdP."""
+    return stepup.require(company_id, return_to)
 
 
 # --- the wizard's answers ---------------------------------------------------------------------
@@ -321,6 +308,8 @@ class ServiceWizard(BaseView):
                 return self.page("selfservice/check.html", 409, error=user_message(refusal), plan=plan,
                                  rows=self.summary_rows(plan), **context)
             self.state.update(order=order.reference)
+        # The identity check covered this transaction; another one needs a new check.
+        stepup.clear()
         if order.status == "fulfilled":
             self.state.clear()
             return redirect(url_for("SelfServiceReceiptView.receipt", reference=order.reference), 303)

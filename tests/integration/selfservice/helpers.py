@@ -7,15 +7,15 @@ import re
 from sqlalchemy import func, select
 
 from app.extensions import db
-from models import AuditEntry, Certificate, Company, Membership, Notification, Payment, ServiceOrder
+from models import AuditEntry, Certificate, Membership, Notification, Payment, ServiceOrder
 from tests.conftest import csrf_from
 from tests.integration.payments.helpers import csrf_of, read_form
+from tests.integration.saml.helpers import idp_response, post_acs, sent_request
 
 SEED_TODAY = dt.date(2018, 3, 18)
 SEED_NOW = dt.datetime(2018, 3, 18, 6, 0, tzinfo=dt.timezone.utc)
 ACCEPT_CARD = "4111111111111111"
 DECLINE_CARD = "4000000000000002"
-STEP_UP_SESSION_KEY = "ghurfa_step_up"
 
 
 def login_member(client, username: str, password: str = "member-pass-1") -> None:
@@ -25,19 +25,23 @@ def login_member(client, username: str, password: str = "member-pass-1") -> None
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
-def prove_identity(client, app, cr_number: str, civil_id: str) -> None:
-    """Puts a fresh PKI step-up proof for the company in the client's session.
+def prove_identity(client, app, step_url: str, civil_id: str) -> None:
+    """Passes the PKI identity check the wizard asks for at `step_url`, through our SAML endpoints.
 
-    Stands for the SAML step-up round trip (another branch); the wizard only reads proofs.
+    The wizard redirects to the identity provider with a ForceAuthn request; the answer is
+    what the development IdP signs after the member entered their PIN, authenticated at the
+    chamber's "now" (CLOCK_NOW), and the ACS sends the member back to the step.
     """
-    with app.app_context():
-        company_id = db.session.scalar(select(Company.id).where(Company.cr_number == cr_number))
-        db.session.remove()
-    at = app.config["CLOCK_NOW"].timestamp()
-    with client.session_transaction() as session:
-        proofs = dict(session.get(STEP_UP_SESSION_KEY) or {})
-        proofs[str(company_id)] = {"at": at, "civil_id": civil_id}
-        session[STEP_UP_SESSION_KEY] = proofs
+    response = client.get(step_url)
+    if response.status_code == 200:
+        return  # a check for this company earlier in the same transaction is still fresh
+    assert response.status_code == 302 and "SAMLRequest=" in response.headers["Location"], text(response)
+    sent = sent_request(response.headers["Location"])
+    assert sent.force_authn
+    authn_instant = app.config["CLOCK_NOW"].astimezone(dt.timezone.utc).replace(tzinfo=None)
+    answer = post_acs(client, idp_response(app, sent.id, civil_id=civil_id, authn_instant=authn_instant))
+    assert answer.status_code == 302, text(answer)
+    assert answer.headers["Location"].endswith(step_url), answer.headers["Location"]
 
 
 def text(response) -> str:
@@ -61,7 +65,7 @@ def choose_membership(client, app, base: str, cr_number: str, occi_number: str, 
     assert response.status_code == 302 and response.headers["Location"].endswith("/membership"), text(response)
     response = post_form(client, f"{base}/membership", {"occi_number": occi_number})
     assert response.status_code == 302 and response.headers["Location"].endswith("/details"), text(response)
-    prove_identity(client, app, cr_number, civil_id)
+    prove_identity(client, app, f"{base}/details", civil_id)
 
 
 def confirm(client, base: str):

@@ -16,7 +16,7 @@ from .helpers import choose_membership, confirm, counts, post_form, prove_identi
 def _salim_has_a_free_membership_and_an_unpaid_renewal(app, salim):
     response = post_form(salim, "/services/new-membership/", {"cr_number": "1229237"})
     assert response.status_code == 302
-    prove_identity(salim, app, "1229237", "1526575")
+    prove_identity(salim, app, "/services/new-membership/details", "1526575")
     post_form(salim, "/services/new-membership/details", {"voucher_code": "WELCOME"})
     assert confirm(salim, "/services/new-membership").status_code == 303
     choose_membership(salim, app, "/services/renewal", "1445820", "91868", "1526575")

@@ -10,7 +10,8 @@ from app.extensions import db
 from models import Certificate, Membership, Notification, Payment, ServiceOrder
 
 from .helpers import (
-    DECLINE_CARD, choose_membership, confirm, counts, deliver, flat, pay_on_sandbox, post_form, text,
+    DECLINE_CARD, choose_membership, confirm, counts, deliver, flat, pay_on_sandbox, post_form, prove_identity,
+    text,
 )
 
 BASE = "/services/renewal"
@@ -144,13 +145,23 @@ def test_an_unknown_voucher_is_refused_and_nothing_is_stored(app, hashmi):
 def test_one_open_request_per_membership_and_service(app, hashmi):
     start_renewal(hashmi, app)
     _to_check(hashmi, "24")
+    page = text(hashmi.get(f"{BASE}/check"))
     first = confirm(hashmi, BASE)
-    again = confirm(hashmi, BASE)  # the same answers confirmed twice: the same order, a new attempt
-    assert first.status_code == again.status_code == 200
+    assert first.status_code == 200
+    # The browser posts the confirmation again: placing the order ended the identity check.
+    again = hashmi.post(f"{BASE}/check", data={
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+        "fingerprint": re.search(r'name="fingerprint" value="([^"]+)"', page).group(1)})
+    assert again.status_code == 302 and "SAMLRequest=" in again.headers["Location"]
+    prove_identity(hashmi, app, f"{BASE}/check", "7324674")
+    again = confirm(hashmi, BASE)  # the same answers: the same order, a new payment attempt
+    assert again.status_code == 200
     with app.app_context():
         assert [o.status for o in db.session.scalars(select(ServiceOrder))] == ["pending_payment"]
+        assert [p.status for p in db.session.scalars(select(Payment))] == ["pending", "pending"]
         reference = db.session.scalar(select(ServiceOrder.reference))
         db.session.remove()
+    prove_identity(hashmi, app, f"{BASE}/period", "7324674")
     _to_check(hashmi, "12")  # changed answers while the first request is unpaid
     refused = confirm(hashmi, BASE)
     assert refused.status_code == 409
