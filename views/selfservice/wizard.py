@@ -3,18 +3,17 @@ the identity check, Back links, the "check your answers" page and the hand-over 
 
 Company data is shown only after the PKI identity check for that company
 (app.services.stepup); placing the order ends the check. Every wizard keeps its answers
-under its own session key (`wizard:<service>`). Each step
-re-reads what it needs from the database for the logged-in member, so an id edited in a
-form or a URL finds nothing (404) rather than someone else's company. Confirming twice
-does not place two orders: the order placed is remembered in the wizard, reused while it
-is unpaid and matches the answers, and the database allows one open order per company and
-service.
+under its own session key (`wizard:<service>`). Each step re-reads what it needs from the
+database for the logged-in member, so an id edited in a form or a URL finds nothing (404)
+rather than someone else's company. Confirming twice does not place two orders: the order
+placed is remembered in the wizard, reused while it is unpaid and matches the answers,
+and the database allows one open order per company and service.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, g, make_response, redirect, request, session, url_for
+from flask import abort, current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import get_locale
@@ -66,8 +65,7 @@ PAYMENT_DISCLAIMER = _l("Portal currently supports payment only from local credi
 # --- the member, the clock and the outside world ------------------------------------------
 
 def render_page(template: str, status: int = 200, **context):
-    from flask import render_template
-
+    """A self-service page with the helpers every template uses (money, names, labels)."""
     context.setdefault("format_ro", format_ro)
     context.setdefault("format_omr", format_omr)
     context.setdefault("line_labels", LINE_LABELS)
