@@ -145,6 +145,32 @@ class Config:
     RECAPTCHA_SECRET_KEY = _env("RECAPTCHA_SECRET_KEY")
     RECAPTCHA_VERIFY_URL = _env("RECAPTCHA_VERIFY_URL", "https://www.google.com/recaptcha/api/siteverify")
 
+    RECAPTCHA_TIMEOUT = float(_env("RECAPTCHA_TIMEOUT", "5"))
+
+    # --- member accounts --------------------------------------------------------------------
+    # Passwords: at least this long, and not in the bundled list of common and breached ones.
+    PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 12)
+    COMMON_PASSWORDS_FILE = _env("COMMON_PASSWORDS_FILE", str(BASE_DIR / "app" / "data" / "common-passwords.txt"))
+    # Email and SMS codes: lifetime, wrong tries before a code dies, and how often one may be resent.
+    VERIFICATION_CODE_MINUTES = _env_int("VERIFICATION_CODE_MINUTES", 10)
+    VERIFICATION_MAX_ATTEMPTS = _env_int("VERIFICATION_MAX_ATTEMPTS", 5)
+    VERIFICATION_RESEND_SECONDS = _env_int("VERIFICATION_RESEND_SECONDS", 60)
+    VERIFICATION_SENDS_PER_HOUR = _env_int("VERIFICATION_SENDS_PER_HOUR", 5)
+    PASSWORD_RESET_MINUTES = _env_int("PASSWORD_RESET_MINUTES", 60)
+    # A registration whose email was never verified stops blocking its email and ID number after this.
+    ABANDONED_REGISTRATION_HOURS = _env_int("ABANDONED_REGISTRATION_HOURS", 24)
+    # A login session ends on logout, on a password reset, or after this many hours.
+    LOGIN_SESSION_HOURS = _env_int("LOGIN_SESSION_HOURS", 12)
+    # Rate limits (Flask-Limiter notation, ";" between several), per client address and per account.
+    RATELIMIT_LOGIN_PER_ADDRESS = _env("RATELIMIT_LOGIN_PER_ADDRESS", "10 per minute")
+    RATELIMIT_LOGIN_PER_ACCOUNT = _env("RATELIMIT_LOGIN_PER_ACCOUNT", "5 per minute")
+    RATELIMIT_REGISTER_PER_ADDRESS = _env("RATELIMIT_REGISTER_PER_ADDRESS", "5 per minute;30 per hour")
+    RATELIMIT_REGISTER_PER_ACCOUNT = _env("RATELIMIT_REGISTER_PER_ACCOUNT", "5 per minute;20 per hour")
+    RATELIMIT_CODE_PER_ADDRESS = _env("RATELIMIT_CODE_PER_ADDRESS", "20 per minute")
+    RATELIMIT_CODE_PER_ACCOUNT = _env("RATELIMIT_CODE_PER_ACCOUNT", "10 per minute")
+    RATELIMIT_RESET_PER_ADDRESS = _env("RATELIMIT_RESET_PER_ADDRESS", "5 per minute;30 per hour")
+    RATELIMIT_RESET_PER_ACCOUNT = _env("RATELIMIT_RESET_PER_ACCOUNT", "5 per minute;20 per hour")
+
     # --- national PKI (SAML) ------------------------------------------------------------
     # Our SP lives at PUBLIC_BASE_URL + /saml/ (entity id and metadata: /saml/metadata/).
     SAML_ENABLED = _env_bool("SAML_ENABLED", True)
@@ -182,4 +208,12 @@ class TestConfig(Config):
     LOAD_DEMO_DATA = False
     RATELIMIT_STORAGE_URI = "memory://"
     SCHEDULER_IN_DEV_SERVER = False
+    RECAPTCHA_SITE_KEY = None  # tests that need the captcha set keys and a local verify endpoint
+    RECAPTCHA_SECRET_KEY = None
+    # A lighter scrypt work factor: the suite hashes hundreds of passwords. Production keeps
+    # werkzeug's default (N=32768); FAB's decoy hash for unknown users matches the light one.
+    FAB_PASSWORD_HASH_METHOD = "scrypt:4096:8:1"
+    AUTH_DB_FAKE_PASSWORD_HASH_CHECK = (
+        "scrypt:4096:8:1$1U4927iox8ZvzXIK$0f2cbb487c0094a323f5d4b805c"
+        "d67a8d916a0b3f3bd73db70ebef768f0e9b792d30cfd31ffb17a0faceacd62f88bcca9a7e7ba3b854e73dd423af86afe87590")
     SERVER_NAME = None

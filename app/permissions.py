@@ -45,5 +45,6 @@ FAB_ROLES = {
     MEMBER: [
         # SelfServiceView and its wizards: SelfServiceRenewalView, SelfServiceReceiptView, ...
         ["^(MemberPortalView|SelfService[A-Za-z]*View|MemberCertificateView)$", "^(can_.*)$"],
+        ["^E-services dashboard$", "^menu_access$"],
     ],
 }

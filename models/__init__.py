@@ -11,3 +11,5 @@ from models.audit import AuditEntry  # noqa: F401
 from models.jobs import JobRun  # noqa: F401
 from models.counter import Counter  # noqa: F401
 from models.saml import SamlAssertion  # noqa: F401
+from models.verification import VerificationCode  # noqa: F401
+from models.login_session import LoginSession  # noqa: F401

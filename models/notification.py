@@ -42,5 +42,10 @@ class Notification(Timestamps, Model):
 
     user = relationship("User", foreign_keys=[user_id])
 
+    @property
+    def text_for_staff(self) -> str | None:
+        """The text as the back office shows it: None for a message carrying a secret."""
+        return None if self.sensitive else self.body
+
     def __repr__(self) -> str:
         return f"{self.channel} {self.template} → {self.recipient}"

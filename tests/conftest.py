@@ -84,6 +84,10 @@ def _fresh_database(request):
     yield
     application.config.pop("CLOCK_TODAY", None)
     application.config.pop("CLOCK_NOW", None)
+    # Rate-limit counters live in the limiter's (memory) storage; every test starts with none.
+    from app.extensions import limiter
+
+    limiter.reset()
     with application.app_context():
         from app.extensions import db
         from app.services.bootstrap import load_reference_data

@@ -18,3 +18,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from views.pki import register as register_pki
 
     register_pki(appbuilder)
+
+    from views.portal import register as register_portal
+
+    register_portal(appbuilder)

@@ -18,7 +18,5 @@ class HomeView(IndexView):
         if current_user.is_authenticated and any(r.name == MEMBER for r in current_user.roles):
             if "MemberPortalView.dashboard" in current_app.view_functions:
                 return redirect(url_for("MemberPortalView.dashboard"))
-            if "SelfServiceView.index" in current_app.view_functions:
-                return redirect(url_for("SelfServiceView.index"))
         self.update_redirect()
         return self.render_template(self.index_template, appbuilder=self.appbuilder, services=SERVICES)

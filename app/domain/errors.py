@@ -204,3 +204,104 @@ class InvalidMobileNumber(InvalidIdentifier):
 
 class InvalidOmaniMobileNumber(InvalidMobileNumber):
     message_id = N_("Enter an Omani mobile number of 8 digits starting with 7 or 9.")
+
+
+# --- member accounts: passwords, codes, registration -------------------------------
+
+class PasswordRefused(DomainError):
+    """A new password the policy refuses; nothing was saved."""
+
+
+class PasswordTooShort(PasswordRefused):
+    message_id = N_("Use a password of at least %(min)s characters.")
+
+
+class PasswordTooLong(PasswordRefused):
+    message_id = N_("Use a password of at most %(max)s characters.")
+
+
+class PasswordTooCommon(PasswordRefused):
+    message_id = N_(
+        "This password is in a list of common or breached passwords. Choose another one, "
+        "for example a few unrelated words."
+    )
+
+
+class PasswordTooSimple(PasswordRefused):
+    message_id = N_(
+        "This password is a run of neighbouring keys or a repeated pattern (like 123456789012 "
+        "or abcabcabcabc). Choose another one."
+    )
+
+
+class PasswordIsEmail(PasswordRefused):
+    message_id = N_("Your password cannot be your email address.")
+
+
+class PasswordsDiffer(PasswordRefused):
+    message_id = N_("The two passwords are not the same.")
+
+
+class CodeRefused(DomainError):
+    """A code or link that cannot be accepted; nothing but the try counter changed."""
+
+
+class CodeMissing(CodeRefused):
+    message_id = N_("No code is waiting for this step. Ask for a new code.")
+
+
+class CodeWrong(CodeRefused):
+    message_id = N_("The code is not right. Tries left: %(left)s.")
+
+
+class CodeLocked(CodeRefused):
+    message_id = N_("The code was entered wrongly too many times. Ask for a new code.")
+
+
+class CodeExpired(CodeRefused):
+    message_id = N_("The code has expired. Ask for a new code.")
+
+
+class CodeUsed(CodeRefused):
+    message_id = N_("This code has already been used. Ask for a new code.")
+
+
+class ResetLinkInvalid(CodeRefused):
+    message_id = N_(
+        "This password reset link is not valid: it has expired, has already been used, "
+        "or a newer link was sent. Ask for a new link."
+    )
+
+
+class ResendRefused(DomainError):
+    """A new code may not be sent yet."""
+
+
+class ResendTooSoon(ResendRefused):
+    message_id = N_("A code was sent a moment ago. You can ask for another in %(seconds)s seconds.")
+
+
+class ResendLimitReached(ResendRefused):
+    message_id = N_(
+        "Too many codes were sent in the last hour. You can ask for another in %(minutes)s minutes."
+    )
+
+
+class AccountRefused(DomainError):
+    """A registration the rules refuse; `field` names the form field the message belongs to."""
+
+    field: str | None = None
+
+
+class EmailTaken(AccountRefused):
+    field = "email"
+    message_id = N_("An account with this email address already exists. Log in, or use “Forgot password”.")
+
+
+class IdNumberTaken(AccountRefused):
+    field = "id_number"
+    message_id = N_("An account with this ID number already exists. Log in, or use “Forgot password”.")
+
+
+class NothingToVerify(AccountRefused):
+    message_id = N_("This account has nothing left to verify.")

@@ -109,6 +109,10 @@ def _build_app(workdir: Path, layout_probe: bool = False) -> Flask:
     db = SQLA()
     db.init_app(app)
     with app.app_context():
+        # FAB's user tables must be in the metadata before Ghurfa's tables that point at them
+        # (another test module may have imported Ghurfa's models first).
+        import flask_appbuilder.security.sqla.models  # noqa: F401
+
         Model.metadata.create_all(db.engine)
         AppBuilder().init_app(app, db.session)
         register_i18n(app)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, url_for
+from flask import Response, abort, flash, redirect, url_for
 from flask_appbuilder import expose, has_access, permission_name
+from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -108,16 +110,39 @@ class NotificationView(ReadOnlyModelView):
     list_title = _l("Notifications")
     show_title = _l("Notification")
     datamodel = SQLAInterface(Notification)
+    # The "Retry now" action is guarded by can_resend (Staff and Admin).
+    method_permission_name = {"retry_now": "resend"}
     list_columns = ["channel", "recipient", "template", "status", "attempts", "next_attempt_at", "sent_at"]
     search_columns = ["channel", "recipient", "template", "status", "created_at", "sent_at"]
-    show_columns = ["channel", "recipient", "template", "language", "subject", "body", "status", "attempts",
-                    "next_attempt_at", "last_error", "provider_id", "sent_at", "created_at"]
+    # A verification code or reset link is never shown to staff, delivered or not.
+    show_columns = ["channel", "recipient", "template", "language", "subject", "text_for_staff", "status",
+                    "attempts", "next_attempt_at", "last_error", "provider_id", "sent_at", "created_at"]
     label_columns = {
         "channel": _l("Channel"), "recipient": _l("Recipient"), "template": _l("Message"), "status": _l("Status"),
         "attempts": _l("Attempts"), "next_attempt_at": _l("Next attempt"), "sent_at": _l("Sent at"),
         "language": _l("Language"), "subject": _l("Subject"), "body": _l("Text"), "last_error": _l("Last error"),
-        "provider_id": _l("Provider reference"), "created_at": _l("Created"),
+        "provider_id": _l("Provider reference"), "created_at": _l("Created"), "text_for_staff": _l("Text"),
     }
+    formatters_columns = {"text_for_staff": lambda text: _l("(not shown: it holds a code or a link)")
+                          if text is None else text}
+
+    @action("retry_now", _l("Retry now"), _l("Send the selected failed messages again now?"), "fa-repeat")
+    def retry_now(self, items):
+        from app.adapters.delivery import AdapterConfigError
+        from app.extensions import db
+        from app.services.notifications import retry_failed
+
+        rows = items if isinstance(items, list) else [items]
+        try:
+            counts = retry_failed(db.session, [row.id for row in rows])
+        except AdapterConfigError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(gettext("Sent: %(sent)s, to be retried: %(retry)s, failed again: %(failed)s, "
+                          "left alone (not failed): %(skipped)s.", **counts), "info")
+        self.update_redirect()
+        return redirect(self.get_redirect())
 
 
 class JobRunView(ReadOnlyModelView):

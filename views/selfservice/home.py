@@ -1,7 +1,7 @@
-"""The member's e-services page: the five services and their companies, memberships, requests, certificates."""
+"""The member's companies, memberships, requests and certificates on the e-services dashboard."""
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import g, redirect, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,7 @@ from app.domain.membership import STATUS_LABELS
 from app.extensions import db
 from app.services.selfservice import dashboard_context
 from views.selfservice.receipts import ORDER_STATUS_LABELS
-from views.selfservice.wizard import clock_today, current_member, grace_days, render_page
+from views.selfservice.wizard import clock_today, grace_days, template_helpers
 
 CR_STATUS_LABELS = {
     "active": _l("Active"),
@@ -23,6 +23,7 @@ CR_STATUS_LABELS = {
 def dashboard_sections_context(member) -> dict:
     """What `selfservice/_dashboard_sections.html` needs; the member portal's dashboard can include it."""
     return {
+        **template_helpers(),
         "selfservice": dashboard_context(db.session, member, user_id=g.user.id, today=clock_today(),
                                          grace_days=grace_days()),
         "order_status_labels": ORDER_STATUS_LABELS,
@@ -32,12 +33,12 @@ def dashboard_sections_context(member) -> dict:
 
 
 class SelfServiceView(BaseView):
+    """/services/: the e-services dashboard lives in the member portal."""
+
     route_base = "/services"
     default_view = "index"
 
     @expose("/")
     @has_access
     def index(self):
-        member = current_member()
-        current_app.logger.debug("e-services dashboard for member %s", member.id)
-        return render_page("selfservice/home.html", **dashboard_sections_context(member))
+        return redirect(url_for("MemberPortalView.dashboard"))

@@ -59,7 +59,7 @@ class SelfServiceNewMembershipView(ServiceWizard):
     @has_access
     def start(self):
         member = current_member()
-        home = url_for("SelfServiceView.index")
+        home = url_for("MemberPortalView.dashboard")
         if request.method == "POST":
             cr_number = choose(request.form, "cr_number")
             try:

@@ -64,14 +64,22 @@ PAYMENT_DISCLAIMER = _l("Portal currently supports payment only from local credi
 
 # --- the member, the clock and the outside world ------------------------------------------
 
+def template_helpers() -> dict:
+    """What the self-service templates use: money, names in the reader's language, labels."""
+    return {
+        "format_ro": format_ro,
+        "format_omr": format_omr,
+        "line_labels": LINE_LABELS,
+        "service_labels": SERVICE_LABELS,
+        "pick": lambda en, ar: str(BilingualText(en or "", ar or "")),
+        "disclaimer": PAYMENT_DISCLAIMER,
+    }
+
+
 def render_page(template: str, status: int = 200, **context):
-    """A self-service page with the helpers every template uses (money, names, labels)."""
-    context.setdefault("format_ro", format_ro)
-    context.setdefault("format_omr", format_omr)
-    context.setdefault("line_labels", LINE_LABELS)
-    context.setdefault("service_labels", SERVICE_LABELS)
-    context.setdefault("pick", lambda en, ar: str(BilingualText(en or "", ar or "")))
-    context.setdefault("disclaimer", PAYMENT_DISCLAIMER)
+    """A self-service page in the portal layout, with the template helpers."""
+    for name, value in template_helpers().items():
+        context.setdefault(name, value)
     context.setdefault("appbuilder", current_app.appbuilder)
     context.setdefault("current_app", current_app)
     context.setdefault("base_template", current_app.appbuilder.base_template)
@@ -351,7 +359,7 @@ class MembershipServiceWizard(ServiceWizard):
     @has_access
     def start(self):
         member = current_member()
-        home = url_for("SelfServiceView.index")
+        home = url_for("MemberPortalView.dashboard")
         if request.method == "POST":
             cr_number = choose(request.form, "cr_number")
             try:

@@ -26,9 +26,9 @@ def test_the_dashboard_lists_companies_memberships_requests_and_certificates(app
         renewal, name_change = db.session.scalars(select(ServiceOrder).order_by(ServiceOrder.id))
         serial = db.session.scalar(select(Certificate.serial))
         db.session.remove()
-    landing = hashmi.get("/")
-    assert landing.status_code == 302 and landing.headers["Location"].endswith("/services/")
-    page = text(hashmi.get("/services/"))
+    landing = hashmi.get("/services/")
+    assert landing.status_code == 302 and landing.headers["Location"].endswith("/portal/")
+    page = text(hashmi.get("/portal/"))
     companies, memberships, open_requests, past_requests, certificates = (
         flat(page.split(f'id="{section}"', 1)[1].split("</section>", 1)[0])
         for section in ("my-companies", "my-memberships", "open-requests", "past-requests", "my-certificates"))

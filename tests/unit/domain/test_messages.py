@@ -29,7 +29,14 @@ def marked_msgids():
 
 def catalog():
     with PO_FILE.open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id}
+        known = {m.id: m.string for m in read_po(handle) if m.id}
+    # Translations still waiting in translations/pending/ count, as in scripts/catalog.py.
+    for pending in sorted((ROOT / "translations" / "pending").glob("*.po")):
+        with pending.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string and not known.get(message.id):
+                    known[message.id] = message.string
+    return known
 
 
 def all_error_classes(base=DomainError):
