@@ -90,7 +90,12 @@ class Config:
 
     # --- Flask-AppBuilder -----------------------------------------------------------
     FAB_API_SWAGGER_UI = True
+    # False keeps FAB's user/role CRUD APIs off; its JWT login (/api/v1/security/login) is always there.
     FAB_ADD_SECURITY_API = False
+    API_LOGIN_RATE_LIMIT = _env("API_LOGIN_RATE_LIMIT", "10 per minute")  # per client address
+    # API tokens are signed with JWT_SECRET_KEY (default: SECRET_KEY) and live 15 minutes.
+    JWT_SECRET_KEY = _env("JWT_SECRET_KEY")
+    JWT_ACCESS_TOKEN_EXPIRES = _env_int("JWT_ACCESS_TOKEN_EXPIRES_SECONDS", 900)
     FAB_UPDATE_PERMS = True
     FAB_PASSWORD_HASH_METHOD = "scrypt"
     AUTH_ROLE_ADMIN = "Admin"
@@ -197,6 +202,13 @@ class Config:
     JOB_SCHEDULES = json.loads(_env("JOB_SCHEDULES", "{}"))  # overrides per job: {"name": "cron expr"}
     RECONCILE_AFTER_MINUTES = _env_int("RECONCILE_AFTER_MINUTES", 30)
     SCHEDULER_IN_DEV_SERVER = _env_bool("SCHEDULER_IN_DEV_SERVER", True)
+    # The last offset's reminder stays due this many days (see app/domain/reminders.py: catch-up rule).
+    REMINDER_LAST_WINDOW_DAYS = _env_int("REMINDER_LAST_WINDOW_DAYS", 7)
+    # Lease of a job's lock on SQLite (PostgreSQL uses advisory locks); a run renews it between batches.
+    JOB_LOCK_LEASE_MINUTES = _env_int("JOB_LOCK_LEASE_MINUTES", 15)
+    JOB_RUN_KEEP_DAYS = _env_int("JOB_RUN_KEEP_DAYS", 90)  # job history older than this is pruned
+    REGISTRY_SYNC_BATCH = _env_int("REGISTRY_SYNC_BATCH", 1000)  # companies per committed batch
+    REGISTRY_FULL_SYNC_BATCH = _env_int("REGISTRY_FULL_SYNC_BATCH", 10000)  # the same for a full import
 
 
 class TestConfig(Config):
@@ -207,6 +219,7 @@ class TestConfig(Config):
     SANDBOX_GATEWAY_SECRET = "test-sandbox-secret"
     LOAD_DEMO_DATA = False
     RATELIMIT_STORAGE_URI = "memory://"
+    API_LOGIN_RATE_LIMIT = "1000 per minute"  # tests log in often; the limit itself is tested with its own value
     SCHEDULER_IN_DEV_SERVER = False
     RECAPTCHA_SITE_KEY = None  # tests that need the captcha set keys and a local verify endpoint
     RECAPTCHA_SECRET_KEY = None

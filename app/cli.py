@@ -7,6 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.cli_jobs import register_job_commands
 from app.extensions import db
 
 ghurfa_cli = AppGroup("ghurfa", help="Set up Ghurfa's database.")
@@ -54,3 +55,7 @@ def audit_verify_command() -> None:
 def register_cli(app: Flask) -> None:
     for group in (ghurfa_cli, demo_cli, audit_cli):
         app.cli.add_command(group)
+    register_job_commands(app)
+    from app.cli_export import export_command
+
+    app.cli.add_command(export_command)

@@ -19,8 +19,14 @@ STAFF_MANAGED_VIEWS = (
     "CompanyView|SignatoryView|MembershipView|CertificateView|ServiceOrderView"
     "|OrderLineView|PaymentView|NotificationView|RegistryFlagView|JobRunView"
 )
-STAFF_READ_VIEWS = "GradeView|FeeScheduleView|GradeFeeView|VoucherView|GovernorateView"
+STAFF_READ_VIEWS = "GradeView|FeeScheduleView|GradeFeeView|VoucherView|GovernorateView|MemberView"
 STAFF_ACTIONS = "can_settle_review|can_resend|can_run_job"
+
+# The read-only REST API (views/api) with its OpenAPI document and Swagger UI: Auditor and Admin only.
+API_VIEWS = (
+    "GradeApi|GovernorateApi|MemberApi|CompanyApi|SignatoryApi|MembershipApi|FeeScheduleApi|GradeFeeApi"
+    "|VoucherApi|ServiceOrderApi|OrderLineApi|PaymentApi|CertificateApi|NotificationApi|JobRunApi|AuditEntryApi"
+)
 
 # Menus a role can open (menu_access on menu names).
 BACK_OFFICE_MENUS = "Chamber|Members|Payments|Operations|Reports|Audit"
@@ -31,7 +37,8 @@ FAB_ROLES = {
         [f"^({STAFF_MANAGED_VIEWS})$", f"^({READ_PERMISSIONS}|{WRITE_PERMISSIONS}|{STAFF_ACTIONS})$"],
         [f"^({STAFF_READ_VIEWS})$", f"^({READ_PERMISSIONS})$"],
         [f"^({BACK_OFFICE_MENUS}|Companies|Signatories|Memberships|Certificates|Service requests"
-         "|Payments|Notifications|Registry flags|Job runs|Grades|Fee schedules|Vouchers|Governorates)$",
+         "|Payments|Notifications|Registry flags|Job runs|Grades|Fee schedules|Vouchers|Governorates"
+         "|Member accounts)$",
          "^menu_access$"],
         ["^(UserInfoEditView|ResetMyPasswordView|UserDBModelView)$", "^(can_this_form_get|can_this_form_post|can_userinfo|userinfoedit|resetmypassword)$"],
         ["^ReportsView$", "^(can_.*|menu_access)$"],
@@ -41,6 +48,7 @@ FAB_ROLES = {
         [".*", f"^({READ_PERMISSIONS})$"],
         ["^(AuditLogView|ExportView|ReportsView|AuditVerifyView)$", "^(can_verify|can_export|can_reports|can_index)$"],
         ["^(UserDBModelView)$", "^(can_userinfo)$"],
+        [f"^({API_VIEWS}|OpenApi|SwaggerView)$", "^(can_get|can_info|can_show)$"],
     ],
     MEMBER: [
         # SelfServiceView and its wizards: SelfServiceRenewalView, SelfServiceReceiptView, ...

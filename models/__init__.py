@@ -13,3 +13,6 @@ from models.counter import Counter  # noqa: F401
 from models.saml import SamlAssertion  # noqa: F401
 from models.verification import VerificationCode  # noqa: F401
 from models.login_session import LoginSession  # noqa: F401
+from models.jobs import JobLock  # noqa: F401
+from models.reminder import ReminderSent  # noqa: F401
+from models.registry_sync import RegistryChange, RegistryFlag, RegistrySyncState  # noqa: F401

@@ -25,3 +25,14 @@ class JobRun(Model):
 
     def __repr__(self) -> str:
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class JobLock(Model):
+    """A job's run lock on databases without advisory locks (SQLite): held until released or the lease ends."""
+
+    __tablename__ = "job_lock"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(80))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    acquired_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -22,3 +22,9 @@ def register_views(appbuilder: AppBuilder) -> None:
     from views.portal import register as register_portal
 
     register_portal(appbuilder)
+
+    from views.auditor import register as register_auditor
+    from views.api import register as register_api
+
+    register_auditor(appbuilder)
+    register_api(appbuilder)

@@ -68,4 +68,10 @@ def serve_development(app: Flask) -> None:
         prepare_database()
     log.info("Ghurfa is serving on http://127.0.0.1:5000 (development; mail and SMS go to %s)",
              app.config["OUTBOX_DIR"])
+    if app.config.get("SCHEDULER_IN_DEV_SERVER"):
+        from jobs.scheduler import build_scheduler
+
+        build_scheduler(app, background=True).start()
+        log.warning("SCHEDULER_IN_DEV_SERVER: the job scheduler runs inside this development server. "
+                    "In production run it as its own process: `flask jobs scheduler`.")
     app.run(host="127.0.0.1", port=5000, debug=False, use_reloader=False)

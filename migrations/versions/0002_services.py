@@ -2,14 +2,14 @@
 that hands out OCCI numbers and request references.
 
 Revision ID: 0002_services
-Revises: 0002_accounts
+Revises: 0002_jobs
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0002_services"
-down_revision = "0002_accounts"
+down_revision = "0002_jobs"
 branch_labels = None
 depends_on = None
 

@@ -72,3 +72,24 @@ def test_a_certificate_cannot_expire_before_it_is_issued(app):
     membership_id = _membership(app)
     with app.test_request_context(), pytest.raises(CertificateExpiryBeforeIssue):
         issue_certificate(db.session, db.session.get(Membership, membership_id), today=dt.date(2019, 9, 19))
+
+
+def test_staff_and_auditors_download_any_certificate_members_none(app, client):
+    from pypdf import PdfReader
+    import io
+
+    from tests.integration.helpers import login, make_user
+
+    serial, _ = _issue(app, _membership(app), ISSUED)
+    for username, role, allowed in (("staff1", "Staff", True), ("auditor1", "Auditor", True),
+                                    ("member1", "Member", False)):
+        make_user(app, username, role)
+        web = app.test_client()
+        login(web, username)
+        response = web.get(f"/certificateview/pdf/{serial}")
+        if allowed:
+            assert response.status_code == 200 and response.mimetype == "application/pdf"
+            text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+            assert "1229237" in text and "promising projects" in text
+        else:
+            assert response.status_code in (302, 403)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def register(appbuilder: AppBuilder) -> None:
-    from views.admin import chamber, companies, records
+    from views.admin import chamber, companies, members, records, registry_flags
 
     for view, name, label, category, icon in (
         (chamber.GradeView, "Grades", _l("Grades"), "Chamber", "fa-signal"),
@@ -15,12 +15,14 @@ def register(appbuilder: AppBuilder) -> None:
         (chamber.FeeScheduleView, "Fee schedules", _l("Fee schedules"), "Chamber", "fa-money"),
         (chamber.VoucherView, "Vouchers", _l("Vouchers"), "Chamber", "fa-ticket"),
         (companies.CompanyView, "Companies", _l("Companies"), "Members", "fa-building"),
+        (members.MemberView, "Member accounts", _l("Member accounts"), "Members", "fa-user"),
         (companies.MembershipView, "Memberships", _l("Memberships"), "Members", "fa-id-card"),
         (records.CertificateView, "Certificates", _l("Certificates"), "Members", "fa-certificate"),
         (records.ServiceOrderView, "Service requests", _l("Service requests"), "Payments", "fa-shopping-cart"),
         (records.PaymentView, "Payments", _l("Payments"), "Payments", "fa-credit-card"),
         (records.NotificationView, "Notifications", _l("Notifications"), "Operations", "fa-envelope"),
         (records.JobRunView, "Job runs", _l("Job runs"), "Operations", "fa-clock-o"),
+        (registry_flags.RegistryFlagView, "Registry flags", _l("Registry flags"), "Operations", "fa-flag"),
         (records.AuditLogView, "Audit log", _l("Audit log"), "Audit", "fa-history"),
     ):
         appbuilder.add_view(view, name, label=label, icon=icon, category=category,

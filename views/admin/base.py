@@ -16,7 +16,8 @@ class ChamberModelView(ModelView):
     page_size = 25
     # Every list has a fixed order, so pages never shuffle.
     base_order = ("id", "desc")
-    list_template = "appbuilder/general/model/list.html"
+    # FAB's list with export buttons (views/auditor) that carry the list's filters.
+    list_template = "auditor/list.html"
 
 
 class ReadOnlyModelView(ChamberModelView):

@@ -15,6 +15,7 @@ from app.services.certificates import certificate_pdf, find_for_check
 from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
 from views.admin.base import ReadOnlyModelView, omr
 from views.admin.orders import OrderReviewActions
+from views.auditor.audit import AuditTrailMixin
 
 
 def pretty_json(value) -> Markup:
@@ -32,6 +33,7 @@ class CertificateView(ReadOnlyModelView):
     list_title = _l("Certificates")
     show_title = _l("Certificate")
     datamodel = SQLAInterface(Certificate)
+    base_permissions = ["can_list", "can_show", "can_download"]
     list_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "created_at"]
     search_columns = ["serial", "membership", "issued_on", "expires_on"]
     show_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "snapshot", "created_at"]
@@ -91,7 +93,8 @@ class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):
     related_views = [OrderLineView, PaymentView]
     show_template = "appbuilder/general/model/show_cascade.html"
     list_columns = ["reference", "service", "company", "membership", "status", "total", "quoted_on", "created_at"]
-    search_columns = ["reference", "service", "status", "company", "membership", "user", "quoted_on", "created_at"]
+    search_columns = ["reference", "service", "status", "company", "membership", "user", "quoted_on", "created_at",
+                      "paid_at"]
     show_columns = ["reference", "service", "status", "user", "company", "membership", "fee_schedule", "voucher",
                     "quoted_on", "period_months", "total", "currency", "details", "expires_at", "paid_at",
                     "fulfilled_at", "created_at"]
@@ -113,7 +116,7 @@ class NotificationView(ReadOnlyModelView):
     # The "Retry now" action is guarded by can_resend (Staff and Admin).
     method_permission_name = {"retry_now": "resend"}
     list_columns = ["channel", "recipient", "template", "status", "attempts", "next_attempt_at", "sent_at"]
-    search_columns = ["channel", "recipient", "template", "status", "created_at", "sent_at"]
+    search_columns = ["channel", "recipient", "template", "status", "user", "created_at", "sent_at"]
     # A verification code or reset link is never shown to staff, delivered or not.
     show_columns = ["channel", "recipient", "template", "language", "subject", "text_for_staff", "status",
                     "attempts", "next_attempt_at", "last_error", "provider_id", "sent_at", "created_at"]
@@ -160,7 +163,7 @@ class JobRunView(ReadOnlyModelView):
     formatters_columns = {"counts": pretty_json}
 
 
-class AuditLogView(ReadOnlyModelView):
+class AuditLogView(AuditTrailMixin, ReadOnlyModelView):
     list_title = _l("Audit log")
     show_title = _l("Audit log entry")
     datamodel = SQLAInterface(AuditEntry)

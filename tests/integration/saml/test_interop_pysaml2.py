@@ -191,7 +191,7 @@ def test_logout_started_by_us_is_answered_by_pysaml2(app, client, idp):
     answer = idp.server.create_logout_response(request.message, [BINDING_HTTP_REDIRECT], sign=False)
     back = idp.redirect(str(answer), "http://localhost/saml/sls/", query.get("RelayState", ""), response=True)
     response = client.get(local(back))
-    assert response.status_code == 302 and response.location == "/"
+    assert response.status_code == 302 and response.location == "/portal/"
     assert logged_in_user_id(client) is None
 
 

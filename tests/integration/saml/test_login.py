@@ -75,7 +75,7 @@ def test_round_trip_with_the_mobile_id(app, client):
     done = through_dev_idp(client, start_login(client).url, method="mobile")
     fields = form_fields(done.get_data(as_text=True))
     response = post_acs(client, fields["SAMLResponse"], fields.get("RelayState"))
-    assert response.status_code == 302 and response.location == "/"
+    assert response.status_code == 302 and response.location == "/portal/"
     assert logged_in_user_id(client) == user_id
 
 

@@ -67,7 +67,7 @@ def test_logout_of_a_pki_session_goes_through_the_idp_and_lands_on_the_dashboard
     assert "SINGLE LOG OUT" in page and "You are logged out from all services" in page
     terminate = html.unescape(re.search(r'href="([^"]+)"[^>]*>\s*Terminate and return', page).group(1))
     response = client.get(local(terminate))
-    assert response.status_code == 302 and response.location == "/"
+    assert response.status_code == 302 and response.location == "/portal/"
     with client.session_transaction() as session:
         assert "saml_logout" not in session and "_user_id" not in session
 
@@ -99,7 +99,7 @@ def test_logout_started_at_the_idp_ends_our_session_and_answers(app, client):
 
     page = client.get(local(answer.url)).get_data(as_text=True)
     assert "SINGLE LOG OUT" in page
-    assert 'href="http://localhost/"' in page
+    assert 'href="http://localhost/portal/"' in page
 
 
 def test_an_unsigned_logout_request_is_refused_and_the_session_stays(app, client):
@@ -148,4 +148,4 @@ def test_the_relay_state_of_a_logout_response_never_leads_off_site(app, client):
     pki_login(app, client)
     request_id = sent_request(client.get("/saml/logout/").location).id
     response = client.get(idp_logout_response_url(app, request_id, relay_state="https://evil.example/"))
-    assert response.status_code == 302 and response.location == "/"
+    assert response.status_code == 302 and response.location == "/portal/"

@@ -42,9 +42,9 @@ def test_our_own_paths_are_kept(target, expected):
 def test_next_after_a_pki_login_never_leaves_the_site(app, client, target):
     make_member(app)
     sent = start_login(client, next_path=target)
-    assert sent.params["RelayState"] == "/"
+    assert sent.params["RelayState"] == "/portal/"
     response = post_acs(client, idp_response(app, sent.id), relay_state=target)
-    assert response.status_code == 302 and response.location == "/"
+    assert response.status_code == 302 and response.location == "/portal/"
 
 
 def test_a_relay_state_posted_with_the_response_does_not_choose_the_destination(app, client):

@@ -150,4 +150,4 @@ def test_a_check_answered_after_logging_out_is_refused(app, client, member, comp
 def test_the_return_path_is_only_ever_our_own(app, client, member, company):
     sent = start_step_up(client, company, next_path="https://evil.example/steal")
     response = post_acs(client, idp_response(app, sent.id))
-    assert response.status_code == 302 and response.location == "/"
+    assert response.status_code == 302 and response.location == "/portal/"

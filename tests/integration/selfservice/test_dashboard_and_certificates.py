@@ -1,9 +1,6 @@
 """The member's e-services page, the receipt's email and SMS, and the certificate download."""
 from __future__ import annotations
 
-import importlib.util
-
-import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -64,8 +61,6 @@ def test_the_member_gets_an_email_and_an_sms_in_their_language(app, salim):
     assert email.dedupe_key == f"order:{order.reference}:fulfilled:email"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("app.certificates") is None,
-                    reason="the certificate PDF renderer is built on another branch")
 def test_the_owner_downloads_the_certificate_pdf(app, hashmi, salim):
     renew(hashmi, app)
     with app.app_context():

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.adapters.payments.signing import with_signature
 from app.extensions import db
 from app.services.payments import reconcile_order
-from models import AuditEntry, Membership, ServiceOrder
+from models import AuditEntry, Certificate, Membership, ServiceOrder
 from tests.conftest import csrf_for
 from tests.integration.helpers import login, make_user
 
@@ -167,3 +167,18 @@ def test_a_paid_request_that_cannot_be_carried_out_is_kept_paid_for_staff(app, h
     login(client, "clerk")
     staff_action(app, client, pk, "accept_review")
     assert state(app)[:3] == ("fulfilled", ["accepted"], dt.date(2019, 3, 19))
+
+
+def test_the_reconciliation_job_settles_and_carries_out_a_request_whose_reply_never_came(app, hashmi):
+    from jobs.scheduler import run_now
+
+    pay_on_sandbox(hashmi, checkout(hashmi, app))
+    # Rows are stamped with the real time; the job looks for orders older than RECONCILE_AFTER_MINUTES.
+    app.config["CLOCK_NOW"] = dt.datetime.now(dt.timezone.utc) + dt.timedelta(
+        minutes=app.config["RECONCILE_AFTER_MINUTES"] + 1)
+    result = run_now(app, "reconcile_payments")
+    assert result.status == "ok" and result.counts == {"orders": 1, "settled": 1}
+    assert state(app)[:3] == ("fulfilled", ["accepted"], dt.date(2019, 3, 19))
+    with app.app_context():
+        assert db.session.query(Certificate).count() == 1
+        db.session.remove()

@@ -1,0 +1,1 @@
+"""Membership certificates: the printed snapshot and its bilingual PDF."""

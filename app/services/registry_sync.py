@@ -1,0 +1,214 @@
+"""Keeping the chamber's companies in step with the commercial registry: full and incremental sync.
+
+Both read the registry's change feed (a full sync starts it again from the beginning);
+each batch is applied (app/services/registry_bulk.py) and committed together with the
+feed cursor in `registry_sync_state`, so a sync that crashes resumes after the last
+batch it saved, whichever kind it was. After the feed is read, each new pending change
+(a name or grade that differs from the chamber's) is told to the company's verified
+members once; they also see it on their dashboard until the matching service applies it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from app.adapters.registry import CommercialRegistry
+from app.adapters.registry.base import MAX_BATCH
+from app.services.bulk_outbox import OutgoingMessage, queue_many
+from app.services.clock import now_utc
+from app.services.companies import ReferenceCodes
+from app.services.member_contacts import verified_contacts
+from app.services.registry_bulk import apply_batch
+from app.services.reminders import sms_not_before
+from models import Company, Grade, Member, Membership, RegistryChange, RegistrySyncState, Signatory
+
+log = logging.getLogger("ghurfa.registry_sync")
+
+STATE_ID = 1
+# Where a member applies each kind of change (the self-service wizards).
+SERVICE_PATHS = {"name": "/services/name-change/", "grade": "/services/grade-change/"}
+TEMPLATES = {"name": "registry_name_changed", "grade": "registry_grade_changed"}
+
+
+def sync_state(session: Session) -> RegistrySyncState:
+    state = session.get(RegistrySyncState, STATE_ID)
+    if state is None:
+        state = RegistrySyncState(id=STATE_ID, companies_seen=0)
+        session.add(state)
+        session.flush()
+    return state
+
+
+def sync_registry(session: Session, registry: CommercialRegistry, config: Mapping, *, full: bool = False,
+                  batch_size: int | None = None, heartbeat: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Reads the registry's feed from the saved cursor (or from the start: `full`) and applies it batch by batch."""
+    now = now_utc(config)
+    state = sync_state(session)
+    if full:
+        state.cursor, state.full_started_at, state.companies_seen = None, now, 0
+    elif state.full_started_at is not None:
+        log.info("resuming the full registry import started at %s", state.full_started_at)
+    state.last_run_at = now
+    session.commit()
+    size = batch_size or int(config.get("REGISTRY_FULL_SYNC_BATCH" if state.full_started_at else "REGISTRY_SYNC_BATCH")
+                             or 1000)
+    size = max(1, min(size, MAX_BATCH))
+    codes = ReferenceCodes(session)
+    # Time spent waiting for the registry versus applying its answers, in the job record.
+    totals: dict[str, int] = {"batches": 0, "registry_ms": 0, "apply_ms": 0}
+    cursor = state.cursor
+    while True:
+        started = time.perf_counter()
+        batch = registry.changes_since(cursor, size)
+        read = time.perf_counter()
+        if batch.companies:
+            counts = apply_batch(session, batch.companies, codes, now_utc(config))
+            for key, value in counts.as_dict().items():
+                totals[key] = totals.get(key, 0) + value
+        state.cursor = batch.next_cursor
+        state.companies_seen += len(batch.companies)
+        totals["batches"] += 1
+        session.commit()  # the batch and the cursor after it, together
+        totals["registry_ms"] += round((read - started) * 1000)
+        totals["apply_ms"] += round((time.perf_counter() - read) * 1000)
+        if heartbeat:
+            heartbeat(len(batch.companies))
+        if batch.done:
+            break
+        cursor = batch.next_cursor
+    finished = now_utc(config)
+    if state.full_started_at is not None:
+        state.last_full_sync_at, state.full_started_at = finished, None
+    state.last_finished_at = finished
+    session.commit()
+    totals["members_told"] = notify_pending_changes(session, config)
+    return totals
+
+
+def notify_pending_changes(session: Session, config: Mapping, chunk: int = 1000) -> int:
+    """Tells the members of each company about its new pending changes, once; returns the messages queued."""
+    now = now_utc(config)
+    sms_at = sms_not_before(config, now)
+    base_url = (config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    old_grade, new_grade = aliased(Grade), aliased(Grade)
+    queued = 0
+    while True:
+        rows = session.execute(
+            select(RegistryChange, Company.name_en, Company.name_ar, old_grade, new_grade)
+            .join(Company, Company.id == RegistryChange.company_id)
+            .outerjoin(old_grade, old_grade.id == RegistryChange.old_grade_id)
+            .outerjoin(new_grade, new_grade.id == RegistryChange.new_grade_id)
+            .where(RegistryChange.notified_at.is_(None), RegistryChange.resolved_at.is_(None))
+            .order_by(RegistryChange.id).limit(chunk)
+        ).all()
+        if not rows:
+            return queued
+        contacts = verified_contacts(session, {row[0].company_id for row in rows})
+        messages = []
+        for change, name_en, name_ar, old, new in rows:
+            for contact in contacts.get(change.company_id, []):
+                arabic = contact.language == "ar"
+                messages.append(OutgoingMessage(
+                    template=TEMPLATES[change.kind], language=contact.language,
+                    context={
+                        "name": contact.name,
+                        "company": (name_ar if arabic else name_en) or name_en,
+                        "old_name": change.old_name_ar if arabic else change.old_name_en,
+                        "new_name": change.new_name_ar if arabic else change.new_name_en,
+                        "old_grade": _grade_name(old, arabic), "new_grade": _grade_name(new, arabic),
+                        "service_url": f"{base_url}{SERVICE_PATHS[change.kind]}",
+                    },
+                    dedupe_key=f"registry_change:{change.id}:{contact.member_id}",
+                    email=contact.email, mobile=contact.mobile, user_id=contact.user_id,
+                    not_before=now, sms_not_before=sms_at))
+        queued += queue_many(session, messages)
+        # Marked even when nobody is verified yet: the dashboard shows it to whoever signs in later.
+        session.execute(update(RegistryChange).where(RegistryChange.id.in_([row[0].id for row in rows]))
+                        .values(notified_at=now))
+        session.commit()
+
+
+def _grade_name(grade: Grade | None, arabic: bool) -> str | None:
+    if grade is None:
+        return None
+    return getattr(grade, "name_ar" if arabic else "name_en", None) or grade.code
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    id: int
+    company_id: int
+    cr_number: str
+    company_name_en: str
+    company_name_ar: str
+    kind: str  # name | grade
+    old_value_en: str | None
+    old_value_ar: str | None
+    new_value_en: str | None
+    new_value_ar: str | None
+    detected_at: dt.datetime
+    service_path: str
+
+
+def pending_changes_for_member(session: Session, member: Member) -> list[PendingChange]:
+    """Open registry changes of the companies this member signs for, that the chamber has not applied yet."""
+    if member is None or member.id_type != "civil_id":
+        return []
+    old_grade, new_grade = aliased(Grade), aliased(Grade)
+    latest_grade = (select(Membership.grade_id).where(Membership.company_id == Company.id)
+                    .order_by(Membership.expires_on.desc()).limit(1).scalar_subquery())
+    rows = session.execute(
+        select(RegistryChange, Company, old_grade, new_grade)
+        .join(Company, Company.id == RegistryChange.company_id)
+        .join(Signatory, and_(Signatory.company_id == Company.id, Signatory.civil_id == member.id_number,
+                              Signatory.active.is_(True)))
+        .outerjoin(old_grade, old_grade.id == RegistryChange.old_grade_id)
+        .outerjoin(new_grade, new_grade.id == RegistryChange.new_grade_id)
+        .where(RegistryChange.resolved_at.is_(None))
+        # Still a difference: a change applied since (by a service or by staff) is not shown.
+        .where(or_(
+            and_(RegistryChange.kind == "name",
+                 or_(Company.name_en != RegistryChange.new_name_en, Company.name_ar != RegistryChange.new_name_ar)),
+            and_(RegistryChange.kind == "grade", latest_grade != RegistryChange.new_grade_id),
+        ))
+        .order_by(RegistryChange.detected_at, RegistryChange.id)
+    ).all()
+    result = []
+    for change, company, old, new in rows:
+        if change.kind == "name":
+            values = (change.old_name_en, change.old_name_ar, change.new_name_en, change.new_name_ar)
+        else:
+            values = (_grade_name(old, False), _grade_name(old, True), _grade_name(new, False), _grade_name(new, True))
+        result.append(PendingChange(change.id, company.id, company.cr_number, company.name_en, company.name_ar,
+                                    change.kind, *values, change.detected_at, SERVICE_PATHS[change.kind]))
+    return result
+
+
+def resolve_changes(session: Session, company_id: int, kind: str, now: dt.datetime) -> int:
+    """Closes the company's open changes of `kind` (call it when the name or grade change is applied); no commit."""
+    return session.execute(
+        update(RegistryChange)
+        .where(RegistryChange.company_id == company_id, RegistryChange.kind == kind,
+               RegistryChange.resolved_at.is_(None))
+        .values(resolved_at=now)
+    ).rowcount
+
+
+def mark_flags_handled(session: Session, flag_ids: list[int], username: str, config: Mapping) -> int:
+    """Staff looked at these flags: closes the open ones (audited) and commits; returns how many."""
+    from models import RegistryFlag
+
+    now = now_utc(config)
+    count = 0
+    for flag in session.scalars(select(RegistryFlag).where(RegistryFlag.id.in_(flag_ids),
+                                                           RegistryFlag.resolved_at.is_(None))):
+        flag.resolved_at, flag.resolved_by = now, username
+        count += 1
+    session.commit()
+    return count

@@ -1,0 +1,1 @@
+"""Benchmarks and load tests, each with its own data generator."""

@@ -1,0 +1,130 @@
+"""The scheduler: Ghurfa's jobs, their cron schedules (Asia/Muscat) and the process that runs them.
+
+Run exactly one scheduler process (`flask jobs scheduler`), never inside web workers
+(APScheduler in gunicorn workers runs each job once per worker). Should a second one be
+started by mistake, every run still takes its job's database lock, so no job ever runs
+twice at once; the extra run is recorded as skipped.
+
+Schedules are crontab expressions in Asia/Muscat; JOB_SCHEDULES (JSON) overrides them per
+job, e.g. {"reminders": "30 8 * * *", "registry_full_sync": "off"}.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from flask import Flask
+
+from app.services.clock import MUSCAT
+from app.services.job_runs import RunResult, run_job
+
+log = logging.getLogger("ghurfa.scheduler")
+
+OFF = ("", "off", "none", "disabled")
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    target: str  # "module:function" taking a JobContext
+    schedule: str  # default crontab, Asia/Muscat
+    description: str
+    lock: str | None = None  # jobs sharing a lock never overlap (full and incremental sync)
+
+    @property
+    def lock_name(self) -> str:
+        return self.lock or self.name
+
+    def work(self) -> Callable:
+        module, _, function = self.target.partition(":")
+        return getattr(importlib.import_module(module), function)
+
+
+JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
+    JobSpec("reminders", "jobs.reminders:run", "0 9 * * *",
+            "Membership expiry reminders by email and SMS"),
+    JobSpec("registry_sync", "jobs.registry_sync:run_incremental", "*/30 * * * *",
+            "Companies and signatories changed at the commercial registry"),
+    JobSpec("registry_full_sync", "jobs.registry_sync:run_full", "30 2 * * 5",
+            "Full import of the commercial registry", lock="registry_sync"),
+    JobSpec("reconcile_payments", "jobs.reconcile:run", "*/10 * * * *",
+            "Ask the payment gateway about orders left pending"),
+    JobSpec("outbox", "jobs.outbox:run", "* * * * *",
+            "Send queued emails and SMS, retrying failures with backoff"),
+)}
+
+
+class UnknownJob(KeyError):
+    pass
+
+
+def job_spec(name: str) -> JobSpec:
+    try:
+        return JOBS[name]
+    except KeyError:
+        raise UnknownJob(name) from None
+
+
+def schedules(config: Mapping) -> dict[str, str | None]:
+    """Each job's crontab after JOB_SCHEDULES overrides (None: switched off); a bad override is refused."""
+    overrides = config.get("JOB_SCHEDULES") or {}
+    if not isinstance(overrides, Mapping):
+        raise ValueError("JOB_SCHEDULES must be a JSON object of job name to crontab")
+    unknown = set(overrides) - set(JOBS)
+    if unknown:
+        raise ValueError(f"JOB_SCHEDULES names unknown jobs: {', '.join(sorted(unknown))}")
+    result: dict[str, str | None] = {}
+    for name, spec in JOBS.items():
+        expr = str(overrides.get(name, spec.schedule)).strip()
+        if expr.lower() in OFF:
+            result[name] = None
+            continue
+        cron_trigger(expr)  # refuses a malformed expression now, not at 3 a.m.
+        result[name] = expr
+    return result
+
+
+def cron_trigger(expr: str) -> CronTrigger:
+    return CronTrigger.from_crontab(expr, timezone=MUSCAT)
+
+
+def run_now(app: Flask, name: str, trigger: str = "schedule",
+            progress: Callable[[int], None] | None = None) -> RunResult:
+    """Runs one job once, now, under its lock, in an app context (the scheduler and the CLI use this)."""
+    spec = job_spec(name)
+    with app.app_context():
+        return run_job(spec.name, spec.work(), trigger=trigger, lock_name=spec.lock_name, progress=progress)
+
+
+def build_scheduler(app: Flask, background: bool = False) -> BaseScheduler:
+    """A scheduler with every job that is switched on; BlockingScheduler for the scheduler process."""
+    kind = BackgroundScheduler if background else BlockingScheduler
+    # Several threads, so a long registry import does not hold up the outbox.
+    scheduler = kind(timezone=MUSCAT, executors={"default": ThreadPoolExecutor(4)},
+                     job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
+    for name, expr in schedules(app.config).items():
+        if expr is None:
+            log.info("job %s is switched off (JOB_SCHEDULES)", name)
+            continue
+        scheduler.add_job(run_now, cron_trigger(expr), args=(app, name), id=name, name=name,
+                          replace_existing=True)
+        log.info("job %s scheduled: %s (Asia/Muscat)", name, expr)
+    return scheduler
+
+
+def run_scheduler(app: Flask) -> None:
+    """The scheduler process: blocks until interrupted."""
+    logging.getLogger("apscheduler").setLevel(logging.INFO)
+    scheduler = build_scheduler(app)
+    log.info("scheduler process started with %d jobs", len(scheduler.get_jobs()))
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        log.info("scheduler process stopping")

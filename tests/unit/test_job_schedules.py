@@ -1,0 +1,39 @@
+"""Job schedules: crontab defaults in Asia/Muscat, overridden or switched off by JOB_SCHEDULES."""
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from jobs.scheduler import JOBS, cron_trigger, schedules
+
+MUSCAT = ZoneInfo("Asia/Muscat")
+
+
+def test_defaults_cover_every_job():
+    plan = schedules({})
+    assert set(plan) == {"reminders", "registry_sync", "registry_full_sync", "reconcile_payments", "outbox"}
+    assert plan == {name: spec.schedule for name, spec in JOBS.items()}
+
+
+def test_overrides_and_switching_off():
+    plan = schedules({"JOB_SCHEDULES": {"reminders": "30 8 * * *", "registry_full_sync": "off"}})
+    assert plan["reminders"] == "30 8 * * *" and plan["registry_full_sync"] is None
+    assert plan["outbox"] == JOBS["outbox"].schedule
+
+
+@pytest.mark.parametrize("overrides", [{"remindrs": "0 9 * * *"}, {"reminders": "every day"}, ["reminders"]])
+def test_mistakes_are_refused_at_start(overrides):
+    with pytest.raises(ValueError):
+        schedules({"JOB_SCHEDULES": overrides})
+
+
+def test_times_are_muscat_times():
+    trigger = cron_trigger("0 9 * * *")
+    after = dt.datetime(2026, 3, 1, 10, 0, tzinfo=MUSCAT)
+    assert trigger.get_next_fire_time(None, after) == dt.datetime(2026, 3, 2, 9, 0, tzinfo=MUSCAT)
+    # 09:00 in Muscat is 05:00 UTC.
+    assert trigger.get_next_fire_time(None, after).astimezone(dt.timezone.utc).hour == 5
+
+
+def test_full_and_incremental_sync_share_one_lock():
+    assert JOBS["registry_full_sync"].lock_name == JOBS["registry_sync"].lock_name == "registry_sync"
