@@ -110,6 +110,9 @@ class Config:
     REGISTRY_TIMEOUT = float(_env("REGISTRY_TIMEOUT", "5"))
 
     PAYMENT_GATEWAY = _env("PAYMENT_GATEWAY", "sandbox")
+    # Ask the gateway to also post each reply server to server to PUBLIC_BASE_URL/payments/notify
+    # (so a payment counts even when the customer's browser never comes back).
+    PAYMENT_NOTIFY = _env_bool("PAYMENT_NOTIFY", True)
     SANDBOX_GATEWAY_SECRET = _env("SANDBOX_GATEWAY_SECRET") or (
         None if PRODUCTION else _dev_secret("sandbox_gateway")
     )

@@ -51,7 +51,8 @@ FAB_ROLES = {
         [f"^({API_VIEWS}|OpenApi|SwaggerView)$", "^(can_get|can_info|can_show)$"],
     ],
     MEMBER: [
-        ["^(MemberPortalView|SelfServiceView|MemberCertificateView)$", "^(can_.*)$"],
+        # SelfServiceView and its wizards: SelfServiceRenewalView, SelfServiceReceiptView, ...
+        ["^(MemberPortalView|SelfService[A-Za-z]*View|MemberCertificateView)$", "^(can_.*)$"],
         ["^E-services dashboard$", "^menu_access$"],
     ],
 }

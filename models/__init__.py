@@ -9,6 +9,7 @@ from models.account import Member  # noqa: F401
 from models.notification import Notification  # noqa: F401
 from models.audit import AuditEntry  # noqa: F401
 from models.jobs import JobRun  # noqa: F401
+from models.counter import Counter  # noqa: F401
 from models.saml import SamlAssertion  # noqa: F401
 from models.verification import VerificationCode  # noqa: F401
 from models.login_session import LoginSession  # noqa: F401

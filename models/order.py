@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -21,6 +22,7 @@ from models.base import Audited, Timestamps
 SERVICES = ("new_membership", "renewal", "replacement", "name_change", "grade_change")
 ORDER_STATUSES = ("draft", "pending_payment", "review", "paid", "fulfilled", "cancelled", "expired", "failed")
 OPEN_STATUSES = ("draft", "pending_payment", "review")
+OPEN_WHERE = "status IN ('draft', 'pending_payment', 'review')"
 
 
 class ServiceOrder(Audited, Timestamps, Model):
@@ -38,6 +40,10 @@ class ServiceOrder(Audited, Timestamps, Model):
         CheckConstraint("total >= 0", name="ck_order_total"),
         Index("ix_order_status_created", "status", "created_at"),
         Index("ix_order_membership_service", "membership_id", "service"),
+        # One open request per company and service (so per membership and service): a second
+        # concurrent request fails here even if two checks ran at the same moment.
+        Index("uq_order_open_per_company_service", "company_id", "service", unique=True,
+              sqlite_where=text(OPEN_WHERE), postgresql_where=text(OPEN_WHERE)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -6,8 +6,10 @@ from flask_appbuilder import AppBuilder
 
 def register_views(appbuilder: AppBuilder) -> None:
     from views.admin import register as register_admin
+    from views.selfservice import register as register_selfservice
 
     register_admin(appbuilder)
+    register_selfservice(appbuilder)
 
     from views.public.verify import CertificateCheckView
 

@@ -85,9 +85,30 @@ def reconcile_order(session: Session, order: ServiceOrder, gateway: PaymentGatew
 
 
 def settle(session: Session, order: ServiceOrder, payment: Payment, now: dt.datetime) -> bool:
-    """Marks the order paid if, and only if, it is still waiting for payment; True when this call did it."""
-    return _move(session, order, {"status": "paid", "paid_at": now}, now,
-                 from_statuses=("pending_payment", "review"), action="settle")
+    """Marks the order paid if, and only if, it is still waiting for payment; True when this call did it.
+
+    The paid order is then carried out (app.services.fulfilment, exactly once); if that
+    fails the order stays paid for staff to complete.
+    """
+    settled = _move(session, order, {"status": "paid", "paid_at": now}, now,
+                    from_statuses=("pending_payment", "review"), action="settle")
+    if settled:
+        _fulfil_or_leave_paid(session, order, now)
+    return settled
+
+
+def _fulfil_or_leave_paid(session: Session, order: ServiceOrder, now: dt.datetime) -> None:
+    from flask import current_app
+
+    from app.services.clock import today
+    from app.services.fulfilment import fulfil
+
+    try:
+        with session.begin_nested():
+            fulfil(session, order, today=today(current_app.config), now=now)
+    except Exception:
+        log.exception("order %s: paid, but carrying it out failed; left paid for staff", order.reference)
+        session.expire(order)
 
 
 def _record_reply(session: Session, payment: Payment, reply: GatewayReply, now: dt.datetime) -> None:

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from app.services.certificates import certificate_pdf, find_for_check
 from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
 from views.admin.base import ReadOnlyModelView, omr
+from views.admin.orders import OrderReviewActions
 from views.auditor.audit import AuditTrailMixin
 
 
@@ -84,10 +85,11 @@ class PaymentView(ReadOnlyModelView):
     formatters_columns = {"amount": omr, "reply_fields": pretty_json}
 
 
-class ServiceOrderView(ReadOnlyModelView):
+class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):
     list_title = _l("Service requests")
     show_title = _l("Service request")
     datamodel = SQLAInterface(ServiceOrder)
+    base_permissions = ["can_list", "can_show", "can_settle_review"]
     related_views = [OrderLineView, PaymentView]
     show_template = "appbuilder/general/model/show_cascade.html"
     list_columns = ["reference", "service", "company", "membership", "status", "total", "quoted_on", "created_at"]

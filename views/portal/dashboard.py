@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.services import accounts
+from views.selfservice.home import dashboard_sections_context
 
 
 @dataclass(frozen=True)
@@ -45,5 +46,7 @@ class MemberPortalView(BaseView):
     def dashboard(self):
         member = accounts.member_of(db.session, g.user.id)
         name = member.full_name if member is not None else g.user.get_full_name()
+        # The member's companies, memberships, requests and certificates (views.selfservice).
+        sections = dashboard_sections_context(member) if member is not None else {}
         return self.render_template("portal/dashboard.html", member=member, name=name, services=SERVICES,
-                                    title=gettext("E-services dashboard"))
+                                    title=gettext("E-services dashboard"), **sections)

@@ -1,0 +1,44 @@
+"""The member's companies, memberships, requests and certificates on the e-services dashboard."""
+from __future__ import annotations
+
+from flask import g, redirect, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _l
+
+from app.domain.membership import STATUS_LABELS
+from app.extensions import db
+from app.services.selfservice import dashboard_context
+from views.selfservice.receipts import ORDER_STATUS_LABELS
+from views.selfservice.wizard import clock_today, grace_days, template_helpers
+
+CR_STATUS_LABELS = {
+    "active": _l("Active"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired"),
+    "suspended": _l("Suspended"),
+}
+
+
+def dashboard_sections_context(member) -> dict:
+    """What `selfservice/_dashboard_sections.html` needs; the member portal's dashboard can include it."""
+    return {
+        **template_helpers(),
+        "selfservice": dashboard_context(db.session, member, user_id=g.user.id, today=clock_today(),
+                                         grace_days=grace_days()),
+        "order_status_labels": ORDER_STATUS_LABELS,
+        "cr_status_labels": CR_STATUS_LABELS,
+        "membership_status_labels": {str(k): v for k, v in STATUS_LABELS.items()},
+    }
+
+
+class SelfServiceView(BaseView):
+    """/services/: the e-services dashboard lives in the member portal."""
+
+    route_base = "/services"
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return redirect(url_for("MemberPortalView.dashboard"))

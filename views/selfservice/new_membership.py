@@ -1,0 +1,82 @@
+"""New membership registration: a CR the registry lists under the member, identity check, company data, pay."""
+from __future__ import annotations
+
+from flask import abort, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _l
+
+from app.adapters.registry import RegistryError
+from app.domain.vouchers import normalise_voucher_code
+from app.extensions import db
+from app.services.quotes import RequestPlan, plan_new_membership
+from app.services.refusals import REFUSALS
+from app.services.selfservice import member_company, refresh_company, refresh_member_companies
+from views.forms import user_message
+from views.selfservice.wizard import (
+    ServiceWizard,
+    choose,
+    clock_today,
+    current_member,
+    grace_days,
+    local_name,
+    registry,
+)
+
+
+class SelfServiceNewMembershipView(ServiceWizard):
+    route_base = "/services/new-membership"
+    service = "new_membership"
+    details_template = "selfservice/new_membership_details.html"
+
+    def subject(self, member):
+        company = member_company(db.session, member, self.state.get("cr") or "")
+        return (company, None) if company is not None else None
+
+    def plan(self, company, membership, voucher_code=None) -> RequestPlan:
+        voucher_code = voucher_code if voucher_code is not None else self.state.get("voucher")
+        return plan_new_membership(db.session, company, today=clock_today(), grace_days=grace_days(),
+                                   voucher_code=voucher_code)
+
+    def save_details(self, form, company, membership) -> str:
+        voucher = (form.get("voucher_code") or "").strip()
+        if voucher:
+            voucher = normalise_voucher_code(voucher)
+        self.plan(company, None, voucher)
+        self.state.update(voucher=voucher)
+        return url_for(".check")
+
+    def summary_rows(self, plan: RequestPlan) -> list[tuple]:
+        company = plan.company
+        return [
+            (_l("CR number"), company.cr_number),
+            (_l("Grade"), local_name(company.registry_grade)),
+            (_l("Date of joining"), plan.details["joined_on"]),
+            *([(_l("Voucher code"), plan.voucher.code)] if plan.voucher else []),
+        ]
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    def start(self):
+        member = current_member()
+        home = url_for("MemberPortalView.dashboard")
+        if request.method == "POST":
+            cr_number = choose(request.form, "cr_number")
+            try:
+                company = refresh_company(db.session, registry(), member, cr_number)
+            except RegistryError as error:
+                return self.registry_down(error, url_for(".start"))
+            except REFUSALS as refusal:
+                return self.page("selfservice/message.html", 404, message=user_message(refusal),
+                                 link=url_for(".start"))
+            if company is None:
+                abort(404)
+            self.state.clear()
+            self.state.update(cr=cr_number)
+            return redirect(url_for(".details"))
+        try:
+            companies = refresh_member_companies(db.session, registry(), member)
+        except RegistryError as error:
+            return self.registry_down(error, home)
+        return self.page("selfservice/choose_company.html", companies=companies, selected=self.state.get("cr"),
+                         back_url=home)

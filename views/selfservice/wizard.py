@@ -1,0 +1,401 @@
+"""Shared parts of the self-service wizards: the member, the wizard's steps kept in the session,
+the identity check, Back links, the "check your answers" page and the hand-over to the gateway.
+
+Company data is shown only after the PKI identity check for that company
+(app.services.stepup); placing the order ends the check. Every wizard keeps its answers
+under its own session key (`wizard:<service>`). Each step re-reads what it needs from the
+database for the logged-in member, so an id edited in a form or a URL finds nothing (404)
+rather than someone else's company. Confirming twice does not place two orders: the order
+placed is remembered in the wizard, reused while it is unpaid and matches the answers,
+and the database allows one open order per company and service.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, g, make_response, redirect, render_template, request, session, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from app.adapters.payments import PaymentGatewayError, make_gateway
+from app.adapters.payments.sandbox_pages import EXTENSION_KEY as SANDBOX_EXTENSION
+from app.adapters.registry import RegistryError, make_registry
+from app.domain.errors import MembershipNeedsRenewal
+from app.domain.money import format_omr, format_ro
+from app.extensions import db
+from app.services import stepup
+from app.services.clock import now_utc, today
+from app.services.fulfilment import SERVICE_LABELS
+from app.services.orders import is_stale, member_order, place_order
+from app.services.payments import billing_for, start_checkout
+from app.services.quotes import RequestPlan
+from app.services.refusals import REFUSALS, BilingualText, OpenOrderExists
+from app.services.selfservice import (
+    member_company,
+    member_membership,
+    member_of,
+    refresh_company,
+    refresh_member_companies,
+    signatory_id,
+)
+from models import Company, Member, Membership, ServiceOrder
+from views.forms import user_message
+
+GATEWAY_EXTENSION = "ghurfa_payment_gateway"
+RECEIPT_ENDPOINT_PATH = "/payments/receipt"
+NOTIFY_ENDPOINT_PATH = "/payments/notify"
+
+LINE_LABELS = {
+    "year_1": _l("First year fee"),
+    "year_2": _l("Second year fee"),
+    "half_year": _l("Half year fee"),
+    "registration": _l("Registration fee"),
+    "replacement": _l("Replacement certificate fee"),
+    "name_change": _l("Name change fee"),
+    "grade_change": _l("Grade change fee"),
+    "late_fee": _l("Late fee"),
+    "voucher": _l("Voucher"),
+}
+PAYMENT_DISCLAIMER = _l("Portal currently supports payment only from local credit cards and "
+                        "internationally issued credit and debit cards.")
+
+
+# --- the member, the clock and the outside world ------------------------------------------
+
+def template_helpers() -> dict:
+    """What the self-service templates use: money, names in the reader's language, labels."""
+    return {
+        "format_ro": format_ro,
+        "format_omr": format_omr,
+        "line_labels": LINE_LABELS,
+        "service_labels": SERVICE_LABELS,
+        "pick": lambda en, ar: str(BilingualText(en or "", ar or "")),
+        "disclaimer": PAYMENT_DISCLAIMER,
+    }
+
+
+def render_page(template: str, status: int = 200, **context):
+    """A self-service page in the portal layout, with the template helpers."""
+    for name, value in template_helpers().items():
+        context.setdefault(name, value)
+    context.setdefault("appbuilder", current_app.appbuilder)
+    context.setdefault("current_app", current_app)
+    context.setdefault("base_template", current_app.appbuilder.base_template)
+    return make_response(render_template(template, **context), status)
+
+
+def current_member() -> Member:
+    """The logged-in user's verified member account; anyone else gets 403."""
+    member = member_of(db.session, g.user.id)
+    if member is None or not member.verified or not signatory_id(member):
+        abort(render_page("selfservice/not_a_member.html", 403))
+    return member
+
+
+def clock_today() -> dt.date:
+    return today(current_app.config)
+
+
+def clock_now() -> dt.datetime:
+    return now_utc(current_app.config)
+
+
+def grace_days() -> int:
+    return int(current_app.config["GRACE_DAYS"])
+
+
+def registry():
+    return make_registry(current_app.config)
+
+
+def payment_gateway():
+    """The app's payment gateway: the configured one, or the sandbox serving its hosted pages."""
+    extensions = current_app.extensions
+    gateway = extensions.get(GATEWAY_EXTENSION) or extensions.get(SANDBOX_EXTENSION)
+    if gateway is None:
+        gateway = make_gateway(current_app.config, instance_path=current_app.instance_path)
+    extensions[GATEWAY_EXTENSION] = gateway
+    return gateway
+
+
+def public_url(path: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+# --- identity check ---------------------------------------------------------------------------
+
+def require_step_up(company_id: int, return_to: str):
+    """None when a fresh PKI proof for this company is in the session, else the redirect to the IdP."""
+    return stepup.require(company_id, return_to)
+
+
+# --- the wizard's answers ---------------------------------------------------------------------
+
+class WizardState:
+    """One wizard's answers in the session."""
+
+    def __init__(self, service: str) -> None:
+        self.key = f"wizard:{service}"
+
+    @property
+    def data(self) -> dict:
+        return dict(session.get(self.key) or {})
+
+    def get(self, name: str, default=None):
+        return self.data.get(name, default)
+
+    def update(self, **values) -> None:
+        session[self.key] = {**self.data, **values}
+
+    def keep_only(self, *names: str) -> None:
+        """Forget the answers after `names` (a changed earlier answer invalidates later ones)."""
+        session[self.key] = {k: v for k, v in self.data.items() if k in names}
+
+    def clear(self) -> None:
+        session.pop(self.key, None)
+
+
+# --- handing over to the gateway ----------------------------------------------------------------
+
+def checkout_response(order: ServiceOrder, member: Member):
+    """Opens a payment attempt for the order and the page that posts it to the hosted checkout."""
+    config = current_app.config
+    notify = public_url(NOTIFY_ENDPOINT_PATH) if config.get("PAYMENT_NOTIFY", True) else None
+    try:
+        action_url, fields = start_checkout(
+            db.session, order, gateway=payment_gateway(), gateway_name=config.get("PAYMENT_GATEWAY", "sandbox"),
+            billing=billing_for(member, g.user, order.company), locale=str(get_locale() or "en"),
+            receipt_url=public_url(RECEIPT_ENDPOINT_PATH), notify_url=notify, now=clock_now())
+    except REFUSALS as error:
+        return render_page("selfservice/message.html", 409, title=_l("Payment"), message=user_message(error),
+                           link=url_for("SelfServiceReceiptView.receipt", reference=order.reference))
+    except PaymentGatewayError as error:
+        current_app.logger.error("checkout for %s refused by the gateway: %s", order.reference, error)
+        return render_page("selfservice/message.html", 502, title=_l("Payment"), message=str(error.message),
+                           link=url_for("SelfServiceReceiptView.receipt", reference=order.reference))
+    response = render_page("selfservice/to_gateway.html", action_url=action_url, fields=fields, order=order)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _order_matches(order: ServiceOrder, plan: RequestPlan) -> bool:
+    return (order.service == plan.service and order.company_id == plan.company.id
+            and order.total == plan.quote.total
+            and {k: v for k, v in order.details.items() if k != "result"} == plan.details)
+
+
+# --- the wizard base -----------------------------------------------------------------------------
+
+class ServiceWizard(BaseView):
+    """Steps shared by every service: details (after the identity check), check your answers, pay."""
+
+    service: str = ""
+    default_view = "start"
+    details_template = ""
+
+    # -- hooks for each service --
+    def subject(self, member: Member) -> tuple[Company, Membership | None] | None:
+        raise NotImplementedError
+
+    def plan(self, company: Company, membership: Membership | None) -> RequestPlan:
+        raise NotImplementedError
+
+    def details_context(self, company: Company, membership: Membership | None) -> dict:
+        return {}
+
+    def eligibility(self, company: Company, membership: Membership | None) -> Exception | None:
+        """Why this request cannot go ahead, shown on the details page (None: it can)."""
+        try:
+            self.plan(company, membership)
+        except REFUSALS as refusal:
+            return refusal
+        return None
+
+    def save_details(self, form, company: Company, membership: Membership | None) -> str:
+        """Stores the details step's answers; returns the URL of the next step."""
+        return url_for(".check")
+
+    def summary_rows(self, plan: RequestPlan) -> list[tuple]:
+        return []
+
+    def back_from_details(self) -> str:
+        return url_for(".start")
+
+    def back_from_check(self) -> str:
+        return url_for(".details")
+
+    # -- shared machinery --
+    @property
+    def state(self) -> WizardState:
+        return WizardState(self.service)
+
+    @property
+    def title(self):
+        return _l(SERVICE_LABELS[self.service])
+
+    def page(self, template: str, status: int = 200, **context):
+        context.setdefault("title", self.title)
+        context.setdefault("service", self.service)
+        return render_page(template, status, **context)
+
+    def registry_down(self, error: RegistryError, back_url: str):
+        current_app.logger.warning("registry unavailable for %s: %s", self.service, getattr(error, "detail", error))
+        return self.page("selfservice/message.html", 503, message=str(error.message), link=back_url)
+
+    def _subject_or_restart(self, member: Member):
+        found = self.subject(member)
+        if found is None:
+            return None, redirect(url_for(".start"))
+        return found, None
+
+    @expose("/details", methods=["GET", "POST"])
+    @has_access
+    def details(self):
+        member = current_member()
+        found, restart = self._subject_or_restart(member)
+        if restart:
+            return restart
+        company, membership = found
+        gate = require_step_up(company.id, url_for(".details"))
+        if gate is not None:
+            return gate
+        error = refusal = None
+        if request.method == "POST":
+            try:
+                return redirect(self.save_details(request.form, company, membership))
+            except REFUSALS as problem:
+                error = user_message(problem)
+        else:
+            refusal = self.eligibility(company, membership)
+            error = user_message(refusal) if refusal is not None else None
+        return self.page(self.details_template, 200 if error is None else 422, company=company,
+                         membership=membership, member=member, error=error, refused=refusal is not None,
+                         needs_renewal=isinstance(refusal, MembershipNeedsRenewal),
+                         back_url=self.back_from_details(), **self.details_context(company, membership))
+
+    @expose("/check", methods=["GET", "POST"])
+    @has_access
+    def check(self):
+        member = current_member()
+        found, restart = self._subject_or_restart(member)
+        if restart:
+            return restart
+        company, membership = found
+        gate = require_step_up(company.id, url_for(".check"))
+        if gate is not None:
+            return gate
+        context = {"company": company, "membership": membership, "back_url": self.back_from_check()}
+        try:
+            plan = self.plan(company, membership)
+        except REFUSALS as refusal:
+            return self.page("selfservice/check.html", 422, error=user_message(refusal), plan=None, **context)
+        if request.method == "POST":
+            return self._confirm(member, plan, context)
+        return self.page("selfservice/check.html", plan=plan, rows=self.summary_rows(plan), **context)
+
+    def _confirm(self, member: Member, plan: RequestPlan, context: dict):
+        now = clock_now()
+        reference = self.state.get("order")
+        order = member_order(db.session, g.user.id, reference) if reference else None
+        reusable = (order is not None and order.status == "pending_payment" and not is_stale(order, now)
+                    and _order_matches(order, plan))
+        if not reusable:
+            try:
+                order = place_order(db.session, plan, user_id=g.user.id, now=now,
+                                    ttl_minutes=int(current_app.config["ORDER_TTL_MINUTES"]),
+                                    gateway=payment_gateway(), seen_fingerprint=request.form.get("fingerprint"))
+            except OpenOrderExists as refusal:
+                mine = member_order(db.session, g.user.id, refusal.reference)
+                return self.page("selfservice/check.html", 409, error=user_message(refusal), plan=plan,
+                                 rows=self.summary_rows(plan), open_order=mine, **context)
+            except REFUSALS as refusal:
+                return self.page("selfservice/check.html", 409, error=user_message(refusal), plan=plan,
+                                 rows=self.summary_rows(plan), **context)
+            self.state.update(order=order.reference)
+        # The identity check covered this transaction; another one needs a new check.
+        stepup.clear()
+        if order.status == "fulfilled":
+            self.state.clear()
+            return redirect(url_for("SelfServiceReceiptView.receipt", reference=order.reference), 303)
+        return checkout_response(order, member)
+
+
+def choose(form, name: str) -> str:
+    """A required choice from a wizard form; a missing one is a malformed request."""
+    value = (form.get(name) or "").strip()
+    if not value or len(value) > 20:
+        abort(400)
+    return value
+
+
+def local_name(record) -> str:
+    """A grade's or company's name in the reader's language."""
+    return str(BilingualText(record.name_en or "", record.name_ar or "")) if record is not None else ""
+
+
+def iso(day: dt.date | str | None) -> str:
+    if day is None:
+        return ""
+    return day if isinstance(day, str) else day.isoformat()
+
+
+
+class MembershipServiceWizard(ServiceWizard):
+    """Services on an existing membership: choose the CR, then the OCCI number, then the details."""
+
+    def subject(self, member: Member):
+        cr_number, occi_number = self.state.get("cr"), self.state.get("occi")
+        if not cr_number or not occi_number:
+            return None
+        membership = member_membership(db.session, member, cr_number, occi_number)
+        return (membership.company, membership) if membership is not None else None
+
+    def back_from_details(self) -> str:
+        return url_for(".membership")
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    def start(self):
+        member = current_member()
+        home = url_for("MemberPortalView.dashboard")
+        if request.method == "POST":
+            cr_number = choose(request.form, "cr_number")
+            try:
+                company = refresh_company(db.session, registry(), member, cr_number)
+            except RegistryError as error:
+                return self.registry_down(error, url_for(".start"))
+            except REFUSALS as refusal:
+                return self.page("selfservice/message.html", 404, message=user_message(refusal),
+                                 link=url_for(".start"))
+            if company is None:
+                abort(404)
+            self.state.clear()
+            self.state.update(cr=cr_number)
+            return redirect(url_for(".membership"))
+        try:
+            companies = refresh_member_companies(db.session, registry(), member)
+        except RegistryError as error:
+            return self.registry_down(error, home)
+        companies = [c for c in companies if c.memberships]
+        return self.page("selfservice/choose_company.html", companies=companies, selected=self.state.get("cr"),
+                         back_url=home)
+
+    @expose("/membership", methods=["GET", "POST"])
+    @has_access
+    def membership(self):
+        member = current_member()
+        company = member_company(db.session, member, self.state.get("cr") or "")
+        if company is None:
+            return redirect(url_for(".start"))
+        if request.method == "POST":
+            occi_number = choose(request.form, "occi_number")
+            if member_membership(db.session, member, company.cr_number, occi_number) is None:
+                abort(404)
+            self.state.keep_only("cr")
+            self.state.update(occi=occi_number)
+            return redirect(url_for(".details"))
+        return self.page("selfservice/choose_membership.html", company=company,
+                         memberships=company.memberships, selected=self.state.get("occi"),
+                         back_url=url_for(".start"))
