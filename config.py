@@ -210,9 +210,15 @@ class Config:
     REGISTRY_SYNC_BATCH = _env_int("REGISTRY_SYNC_BATCH", 1000)  # companies per committed batch
     REGISTRY_FULL_SYNC_BATCH = _env_int("REGISTRY_FULL_SYNC_BATCH", 10000)  # the same for a full import
 
+    # --- back office at scale ------------------------------------------------------------
+    # Seconds an unfiltered list's row count is reused by a worker (0: count every page).
+    # Writes committed by the same worker drop it at once; other workers' show within this time.
+    LIST_COUNT_CACHE_SECONDS = _env_int("LIST_COUNT_CACHE_SECONDS", 15)
+
 
 class TestConfig(Config):
     ENV_NAME = "test"
+    LIST_COUNT_CACHE_SECONDS = 0  # tests empty tables with TRUNCATE, which no count cache can see
     PRODUCTION = False
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"

@@ -1,9 +1,13 @@
 """Ghurfa's security manager: a small subclass of Flask-AppBuilder's, never a copy."""
 from __future__ import annotations
 
-from flask import session
+import re
+
+from flask import g, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from sqlalchemy import inspect
+from flask_login import current_user
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload
 
 from app import permissions
 from app.extensions import limiter
@@ -42,3 +46,39 @@ class GhurfaSecurityManager(SecurityManager):
                      permissions.MEMBER, permissions.PUBLIC):
             if self.find_role(name) is None:
                 self.add_role(name)
+
+    def load_user(self, pk):
+        """The signed-in user with roles and groups in one query: every permission check after it is in memory."""
+        user = self.session.scalars(
+            select(self.user_model).where(self.user_model.id == int(pk)).options(
+                joinedload(self.user_model.roles),
+                joinedload(self.user_model.groups).joinedload(self.group_model.roles),
+            )
+        ).unique().one_or_none()
+        return user if user is not None and user.is_active else None
+
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        """FAB's check, with the signed-in user's built-in role rules resolved once per request.
+
+        A page asks 30 times (one per menu item and button); FAB re-resolves the user and
+        their roles each time. Users with a role kept in the database take FAB's path.
+        """
+        rules = self.request_role_rules()
+        if rules is None:
+            return super().has_access(permission_name, view_name)
+        return any(re.match(view, view_name) and re.match(permission, permission_name) for view, permission in rules)
+
+    def request_role_rules(self) -> tuple[tuple[str, str], ...] | None:
+        """The (view, permission) patterns of the signed-in user's roles, or None when FAB must decide."""
+        if not has_request_context() or getattr(g, "_api_key_user", False) or not current_user.is_authenticated:
+            return None
+        user = current_user._get_current_object()
+        cached = g.get("ghurfa_role_rules")
+        if cached is not None and cached[0] == user.id:
+            return cached[1]
+        roles = self.get_user_roles(user) if user.is_active else []
+        rules = None
+        if roles and all(role.name in self.builtin_roles for role in roles):
+            rules = tuple(tuple(rule) for role in roles for rule in self.builtin_roles[role.name])
+        g.ghurfa_role_rules = (user.id, rules)
+        return rules

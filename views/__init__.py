@@ -5,6 +5,8 @@ from flask_appbuilder import AppBuilder
 
 
 def register_views(appbuilder: AppBuilder) -> None:
+    from flask import current_app
+
     from views.admin import register as register_admin
     from views.selfservice import register as register_selfservice
 
@@ -28,3 +30,7 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     register_auditor(appbuilder)
     register_api(appbuilder)
+
+    from views.navbar import install_menu_cache
+
+    install_menu_cache(current_app, appbuilder)

@@ -1,4 +1,4 @@
-"""Shared settings for back-office ModelViews: stable ordering, page size, read-only variants."""
+"""Shared settings for back-office ModelViews: stable ordering, page size, read-only variants, speed at scale."""
 from __future__ import annotations
 
 from flask import abort, current_app, request
@@ -6,13 +6,14 @@ from flask_appbuilder import ModelView
 from flask_babel import lazy_gettext as _l
 
 from app.domain.money import format_omr
+from views.admin.scale import LargeTableMixin
 
 
 def omr(value) -> str:
     return format_omr(value) if isinstance(value, int) else ""
 
 
-class ChamberModelView(ModelView):
+class ChamberModelView(LargeTableMixin, ModelView):
     page_size = 25
     # Every list has a fixed order, so pages never shuffle.
     base_order = ("id", "desc")

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired
 
 from models import Company, Membership, Signatory
 from views.admin.base import ChamberModelView
+from views.admin.scale import COMPANY_LOOKUPS
 from views.forms import CR_NUMBER, DIGITS, OCCI_NUMBER, no_markup, not_before
 
 CR_STATUS_CHOICES = [
@@ -26,6 +27,7 @@ class SignatoryView(ChamberModelView):
     datamodel = SQLAInterface(Signatory)
     list_columns = ["company", "civil_id", "name_en", "name_ar", "role", "active"]
     search_columns = ["civil_id", "name_en", "name_ar", "company", "active"]
+    search_lookups = {"company": COMPANY_LOOKUPS}
     add_columns = edit_columns = show_columns = ["company", "civil_id", "name_en", "name_ar", "role", "active"]
     label_columns = {
         "company": _l("Company"), "civil_id": _l("Civil ID"), "name_en": _l("Name (English)"),
@@ -42,6 +44,7 @@ class MembershipView(ChamberModelView):
     datamodel = SQLAInterface(Membership)
     list_columns = ["occi_number", "company", "grade", "joined_on", "expires_on", "status_label"]
     search_columns = ["occi_number", "company", "grade", "joined_on", "expires_on"]
+    search_lookups = {"company": COMPANY_LOOKUPS}
     add_columns = edit_columns = ["occi_number", "company", "grade", "joined_on", "expires_on"]
     show_columns = ["occi_number", "company", "grade", "joined_on", "expires_on", "status_label",
                     "created_at", "updated_at"]

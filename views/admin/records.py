@@ -16,6 +16,7 @@ from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Pay
 from views.admin.base import ReadOnlyModelView, omr
 from views.admin.orders import OrderReviewActions
 from views.auditor.audit import AuditTrailMixin
+from views.admin.scale import COMPANY_LOOKUPS, MEMBERSHIP_LOOKUPS, ORDER_LOOKUPS, USER_LOOKUPS
 
 
 def pretty_json(value) -> Markup:
@@ -36,6 +37,7 @@ class CertificateView(ReadOnlyModelView):
     base_permissions = ["can_list", "can_show", "can_download"]
     list_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "created_at"]
     search_columns = ["serial", "membership", "issued_on", "expires_on"]
+    search_lookups = {"membership": MEMBERSHIP_LOOKUPS}
     show_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "snapshot", "created_at"]
     label_columns = {
         "serial": _l("Serial"), "membership": _l("Membership"), "issued_on": _l("Date of issue"),
@@ -73,6 +75,7 @@ class PaymentView(ReadOnlyModelView):
     datamodel = SQLAInterface(Payment)
     list_columns = ["order", "gateway", "amount", "status", "decision", "reason_code", "created_at"]
     search_columns = ["order", "gateway", "status", "decision", "transaction_uuid", "created_at"]
+    search_lookups = {"order": ORDER_LOOKUPS}
     show_columns = ["order", "gateway", "transaction_uuid", "gateway_transaction_id", "amount", "currency",
                     "status", "decision", "reason_code", "message", "reply_fields", "created_at", "replied_at"]
     label_columns = {
@@ -95,6 +98,7 @@ class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):
     list_columns = ["reference", "service", "company", "membership", "status", "total", "quoted_on", "created_at"]
     search_columns = ["reference", "service", "status", "company", "membership", "user", "quoted_on", "created_at",
                       "paid_at"]
+    search_lookups = {"company": COMPANY_LOOKUPS, "membership": MEMBERSHIP_LOOKUPS, "user": USER_LOOKUPS}
     show_columns = ["reference", "service", "status", "user", "company", "membership", "fee_schedule", "voucher",
                     "quoted_on", "period_months", "total", "currency", "details", "expires_at", "paid_at",
                     "fulfilled_at", "created_at"]
