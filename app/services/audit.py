@@ -152,7 +152,10 @@ def _after_flush(session: Session, flush_context) -> None:
                 continue
             before = {k: before.get(k) for k in sorted(changed)}
             after = {k: after[k] for k in sorted(changed)}
-        identity = inspect(obj).identity
+        # A new row's identity key is only set after the flush completes; read its primary key instead.
+        state = inspect(obj)
+        identity = state.identity or tuple(state.mapper.primary_key_from_instance(obj))
+        identity = identity if all(part is not None for part in identity) else None
         rows.append(
             {
                 "action": action,

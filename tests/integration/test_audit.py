@@ -30,6 +30,7 @@ def test_create_update_delete_are_recorded_with_before_and_after(app):
         assert [e.action for e in entries] == ["create", "update", "delete"]
         assert all(e.actor == "staff-user" and e.user_id == 42 for e in entries)
         assert entries[0].after["cr_number"] == "1229237" and entries[0].before is None
+        assert entries[0].entity_id == str(entries[0].after["id"]) == entries[1].entity_id
         assert entries[1].before == {"name_en": "promising projects", "updated_at": entries[1].before["updated_at"]}
         assert entries[1].after["name_en"] == "promising projects LLC"
         assert entries[2].before["name_en"] == "promising projects LLC" and entries[2].after is None
