@@ -211,14 +211,15 @@ class Config:
     REGISTRY_FULL_SYNC_BATCH = _env_int("REGISTRY_FULL_SYNC_BATCH", 10000)  # the same for a full import
 
     # --- back office at scale ------------------------------------------------------------
-    # Seconds an unfiltered list's row count is reused by a worker (0: count every page).
-    # Writes committed by the same worker drop it at once; other workers' show within this time.
-    LIST_COUNT_CACHE_SECONDS = _env_int("LIST_COUNT_CACHE_SECONDS", 15)
+    # Seconds a worker reuses an unfiltered list's row count and the options of a small table's
+    # select box (grades, governorates); 0 recomputes them for every page. Changes the same
+    # worker commits drop them at once; other workers' changes show within this time.
+    BACK_OFFICE_CACHE_SECONDS = _env_int("BACK_OFFICE_CACHE_SECONDS", 15)
 
 
 class TestConfig(Config):
     ENV_NAME = "test"
-    LIST_COUNT_CACHE_SECONDS = 0  # tests empty tables with TRUNCATE, which no count cache can see
+    BACK_OFFICE_CACHE_SECONDS = 0  # tests empty tables with TRUNCATE, which the cache cannot see
     PRODUCTION = False
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"

@@ -1,1 +1,1 @@
-"""Benchmarks and load tests, each with its own data generator."""
+"""Benchmarks at scale, each with its own data: back office (`python -m bench`), certificates, exports, jobs."""

@@ -1,8 +1,8 @@
 """What keeps the back office fast at scale, and that it changes nothing people see.
 
 The bench generator, the typed lookups that replace a select of every company, the list
-rows and menu built once per page or role, the permission check, the row-count cache and
-the trigram indexes.
+rows and menu built once per page or role, the permission check, the table cache (row
+counts, small select boxes) and the trigram indexes.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 import pytest
+from flask_appbuilder.forms import GeneralModelConverter
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import PermissionView
 from flask_appbuilder.widgets import ListWidget
@@ -18,9 +19,9 @@ from sqlalchemy import event, func, select, text
 from app.extensions import db
 from app.security import GhurfaSecurityManager
 from bench.generate import GenerationRefused, generate
-from models import AuditEntry, Company, Membership
+from models import AuditEntry, Company, Governorate, Membership
 from tests.integration.helpers import login, make_user
-from views.admin.scale import table_counts
+from views.admin.scale import table_cache
 
 TODAY = dt.date(2026, 11, 24)
 RECORD_COUNT = re.compile(r"Record Count:</strong>\s*(\d+)")
@@ -94,6 +95,34 @@ def test_memberships_are_found_by_a_typed_cr_number_or_part_of_a_company_name(ap
     assert company.name_en not in re.search(r"new AdminFilters\((.*?)\);", html, re.S).group(1)
 
 
+def test_a_page_that_is_not_full_is_counted_from_its_rows(app, client):
+    _seed(app, 30)
+    _admin(app, client)
+    with app.app_context():
+        engine = db.engine
+        company = db.session.get(Company, 7)
+        cr_number = company.cr_number
+        db.session.remove()
+    counted: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        if "count(" in statement.lower():
+            counted.append(statement)
+
+    by_cr = _filter_index(app, "MembershipView", "company", "CR number is")
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert _record_count(client.get(f"/membershipview/list/?_flt_{by_cr}_company={cr_number}").get_data(
+            as_text=True)) == 1
+        assert _record_count(client.get("/companyview/list/?page_CompanyView=1").get_data(as_text=True)) == 30
+        assert "/membershipview/show/" in client.get("/companyview/show/7").get_data(as_text=True)
+        assert counted == []
+        assert _record_count(client.get("/companyview/list/").get_data(as_text=True)) == 30  # a full page
+        assert len(counted) == 1
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 def test_list_rows_are_the_ones_flask_appbuilder_renders(app, client):
     _seed(app, 30)
     _admin(app, client)
@@ -113,6 +142,25 @@ def test_list_rows_are_the_ones_flask_appbuilder_renders(app, client):
             del view.list_widget
         assert ours == stock
         assert ours.count("/companyview/show/") == 25
+
+
+def test_the_company_search_form_is_the_one_flask_appbuilder_builds(app, client):
+    _admin(app, client)
+    view = _view(app, "CompanyView")
+
+    def search_form() -> str:
+        html = client.get("/companyview/list/").get_data(as_text=True)
+        return re.search(r"new AdminFilters\((.*?)\);", html, re.S).group(1)
+
+    ours = search_form()
+    fab_form = GeneralModelConverter(view.datamodel).create_form(view.label_columns, view.search_columns)
+    view.search_form, kept = fab_form, view.search_form
+    try:
+        stock = search_form()
+    finally:
+        view.search_form = kept
+    assert ours == stock
+    assert "Muscat Governorate" in ours and "Fourth" in ours
 
 
 def test_the_menu_is_flask_appbuilders_kept_per_language_and_role(app, client):
@@ -154,37 +202,47 @@ def test_permission_checks_agree_with_flask_appbuilder(app, client, role):
         assert any(answers) or role == "Member"  # no member screen is registered yet
 
 
-def test_an_unfiltered_count_is_reused_until_a_commit_adds_a_row(app, client):
+def test_the_table_cache_reuses_counts_and_options_until_a_commit_changes_the_table(app, client):
     _seed(app, 30)
     _admin(app, client)
     with app.app_context():
         engine = db.engine
-    counts: list[str] = []
+    seen: list[str] = []
 
     def record(conn, cursor, statement, *args) -> None:
-        if "count(" in statement.lower():
-            counts.append(statement)
+        seen.append(" ".join(statement.split()))
 
-    app.config["LIST_COUNT_CACHE_SECONDS"] = 60
+    def visit(url: str = "/companyview/list/") -> tuple[str, set[str]]:
+        seen.clear()
+        html = client.get(url).get_data(as_text=True)
+        kinds = {kind for kind, pattern in (("count", "count("), ("governorates", "FROM governorate"),
+                                            ("grades", "FROM grade")) if any(pattern in s for s in seen)}
+        return html, kinds
+
+    app.config["BACK_OFFICE_CACHE_SECONDS"] = 60
     event.listen(engine, "before_cursor_execute", record)
     try:
-        assert _record_count(client.get("/companyview/list/").get_data(as_text=True)) == 30
-        assert len(counts) == 1
-        assert _record_count(client.get("/companyview/list/").get_data(as_text=True)) == 30
-        assert len(counts) == 1  # reused
+        html, read = visit()
+        assert _record_count(html) == 30 and read == {"count", "governorates", "grades"}
+        html, read = visit()
+        assert _record_count(html) == 30 and read == set()  # all three reused
         contains = _filter_index(app, "CompanyView", "name_en", "Contains")
-        client.get(f"/companyview/list/?_flt_{contains}_name_en=a")
-        assert len(counts) == 2  # a search is always counted
+        assert visit(f"/companyview/list/?_flt_{contains}_name_en=a")[1] == {"count"}  # a search is always counted
         with app.app_context():
             db.session.add(Company(cr_number="1229237", name_en="promising projects", name_ar="المشاريع الواعدة",
                                    cr_status="active"))
             db.session.commit()
-        assert _record_count(client.get("/companyview/list/").get_data(as_text=True)) == 31
-        assert len(counts) == 3
+        html, read = visit()
+        assert _record_count(html) == 31 and read == {"count"}
+        with app.app_context():
+            db.session.scalar(select(Governorate).where(Governorate.code == "wusta")).name_en = "Al Wusta"
+            db.session.commit()
+        html, read = visit()
+        assert read == {"governorates"} and "Al Wusta<" in html and "Al Wusta Governorate" not in html
     finally:
         event.remove(engine, "before_cursor_execute", record)
-        app.config["LIST_COUNT_CACHE_SECONDS"] = 0
-        table_counts.forget(str(engine.url), {"company"})
+        app.config["BACK_OFFICE_CACHE_SECONDS"] = 0
+        table_cache.forget(str(engine.url), {"company", "governorate", "grade"})
 
 
 @pytest.mark.parametrize("table, column, pattern", [

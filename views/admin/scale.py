@@ -7,7 +7,7 @@ Flask-AppBuilder's ModelView, left alone, has habits whose cost grows with the t
 - every list page counts the whole table, and each small select box (five grades)
   costs a COUNT query before its rows;
 - every row's show, edit and delete buttons are built from scratch (three URLs, six translations).
-ChamberInterface, TableCounts, ChamberListWidget and LargeTableMixin replace those habits;
+ChamberInterface, TableCache, ChamberListWidget and LargeTableMixin replace those habits;
 the views only declare which relations are searched by a typed key (`search_lookups`).
 """
 from __future__ import annotations
@@ -16,22 +16,43 @@ import enum
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
+from operator import attrgetter
 
 from flask import current_app
+from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.widgets import ListWidget
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Delete, Insert, event, func, or_
+from sqlalchemy import Delete, Insert, Update, event, func, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import joinedload
 from wtforms import StringField
+from wtforms.validators import DataRequired, Optional
 
 from app.domain.digits import to_ascii_digits
 
 
+class RememberingFilterConverter(SQLAFilterConverter):
+    """FAB's filter converter, remembering each column's filters: FAB works them out for every
+    column of the table whenever it builds a Filters object, several times a page."""
+
+    def convert(self, col_name):
+        known = self.datamodel.__dict__.setdefault("_column_filters", {})
+        if col_name not in known:
+            known[col_name] = super().convert(col_name)
+        # Filter instances hold no request state; the list is copied because FAB may extend it.
+        return None if known[col_name] is None else list(known[col_name])
+
+
 class ChamberInterface(SQLAInterface):
     """FAB's SQLAlchemy interface with many-to-one relations joined into the page query and leaner counts."""
+
+    filter_converter_class = RememberingFilterConverter
 
     def __init__(self, obj, session=None, eager: tuple[str, ...] = ()) -> None:
         super().__init__(obj, session)
@@ -64,7 +85,7 @@ class ChamberInterface(SQLAInterface):
 
     def query_count(self, query, filters=None, select_columns=None) -> int:
         if not (filters and filters.filters) and not select_columns:
-            return table_counts.get(self.session, self.obj.__table__.name, lambda: self._count(query, None, None))
+            return table_cache.get(self.session, self.obj.__table__.name, "count", lambda: self._count(query, None, None))
         return self._count(query, filters, select_columns)
 
     def _count(self, query, filters, select_columns) -> int:
@@ -76,70 +97,98 @@ class ChamberInterface(SQLAInterface):
 
     def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
               select_columns=None, outer_default_load=False):
-        if page_size is None and not select_columns:
+        if select_columns:
+            return super().query(filters, order_column, order_direction, page, page_size, select_columns,
+                                 outer_default_load)
+        query = self.session.query(self.obj)
+        if page_size is None:
             # Unpaginated (the options of a relation's select box): the count is the number of rows.
-            items = self.apply_all(self.session.query(self.obj), filters, order_column, order_direction).all()
+            items = (self.apply_all(query, filters, order_column, order_direction) if filters or order_column
+                     else query).all()
             return len(items), items
-        return super().query(filters, order_column, order_direction, page, page_size, select_columns,
-                             outer_default_load)
+        # The page first: when it is not full it is the last one, and the count follows from it
+        # (a company's memberships on its page, a search that finds a few).
+        items = self.apply_all(query, filters, order_column, order_direction, page, page_size,
+                               outer_default_load=outer_default_load).all()
+        if len(items) < page_size and (items or not page):
+            return (page or 0) * page_size + len(items), items
+        return self.query_count(self.session.query(self.obj), filters), items
 
 
-class TableCounts:
-    """Row counts of whole tables kept for LIST_COUNT_CACHE_SECONDS in this process (0: always count).
+class TableCache:
+    """What a page computes from a whole table, kept for BACK_OFFICE_CACHE_SECONDS in this process.
 
-    An unfiltered list of 100,000 companies would otherwise count them all for its "Record
-    Count" and page links on every page (an index scan of about 10 ms). Filtered lists are
-    always counted. Inserts and deletes committed through this process's sessions drop the
-    table's count (ORM or Core); another process's show within the TTL.
+    Two things: the row count of an unfiltered list (100,000 companies would otherwise be
+    counted for the "Record Count" and the page links of every page, an index scan of about
+    10 ms) and the options of a small table's select box (grades, governorates), a query on
+    every list page. Inserts, updates and deletes this process commits to a table drop its
+    entries at once (ORM or Core); another process's show within the TTL. 0 turns it off.
     """
 
     def __init__(self) -> None:
-        self._counts: dict[tuple[str, str], tuple[int, float]] = {}
+        self._values: dict[tuple, tuple[object, float]] = {}
         self._lock = threading.Lock()
 
-    def get(self, session, table: str, count) -> int:
-        ttl = current_app.config.get("LIST_COUNT_CACHE_SECONDS", 0)
+    def get(self, session, table: str, kind: object, compute):
+        ttl = current_app.config.get("BACK_OFFICE_CACHE_SECONDS", 0)
         if ttl <= 0:
-            return count()
-        key = (str(session.get_bind().url), table)
+            return compute()
+        key = (str(session.get_bind().url), table, kind)
         now = time.monotonic()
-        cached = self._counts.get(key)
+        cached = self._values.get(key)
         if cached is not None and cached[1] > now:
             return cached[0]
-        value = count()
+        value = compute()
         with self._lock:
-            self._counts[key] = (value, now + ttl)
+            self._values[key] = (value, now + ttl)
         return value
 
     def forget(self, url: str, tables: set[str]) -> None:
         with self._lock:
-            for table in tables:
-                self._counts.pop((url, table), None)
+            for key in [key for key in self._values if key[0] == url and key[1] in tables]:
+                self._values.pop(key, None)
 
     def install(self) -> None:
-        """Drops a table's counts when a connection commits an INSERT or DELETE on it (ORM or Core)."""
-        if not event.contains(Engine, "after_execute", _note_counted_change):
-            event.listen(Engine, "after_execute", _note_counted_change)
+        """Drops a table's entries when a connection commits a change to it."""
+        if not event.contains(Engine, "after_execute", _note_table_change):
+            event.listen(Engine, "after_execute", _note_table_change)
             event.listen(Engine, "commit", _forget_committed_changes)
             event.listen(Engine, "rollback", _drop_noted_changes)
 
 
-table_counts = TableCounts()
+table_cache = TableCache()
 
 
-def _note_counted_change(conn, clauseelement, multiparams, params, execution_options, result) -> None:
-    if isinstance(clauseelement, (Insert, Delete)):
-        conn.info.setdefault("ghurfa_counted_changes", set()).add(clauseelement.table.name)
+def _note_table_change(conn, clauseelement, multiparams, params, execution_options, result) -> None:
+    if isinstance(clauseelement, (Insert, Update, Delete)):
+        conn.info.setdefault("ghurfa_changed_tables", set()).add(clauseelement.table.name)
 
 
 def _forget_committed_changes(conn) -> None:
-    changed = conn.info.pop("ghurfa_counted_changes", None)
+    changed = conn.info.pop("ghurfa_changed_tables", None)
     if changed:
-        table_counts.forget(str(conn.engine.url), changed)
+        table_cache.forget(str(conn.engine.url), changed)
 
 
 def _drop_noted_changes(conn) -> None:
-    conn.info.pop("ghurfa_counted_changes", None)
+    conn.info.pop("ghurfa_changed_tables", None)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option of a select box over a small table, kept apart from any session."""
+
+    pk: str
+    label: str
+
+
+def reference_choices(interface: SQLAInterface) -> list[Choice]:
+    """The rows of a small table as select options, from the table cache."""
+    def load() -> list[Choice]:
+        items = interface.session.query(interface.obj).order_by(interface.get_pk()).all()
+        return [Choice(str(interface.get_pk_value(item)), str(item)) for item in items]
+
+    return table_cache.get(interface.session, interface.obj.__table__.name, ("choices", str(get_locale())), load)
 
 
 class ChamberListWidget(ListWidget):
@@ -183,13 +232,15 @@ class LargeTableMixin:
 
     `search_lookups = {"company": COMPANY_LOOKUPS}` gives the "company" search a text box
     with the operators "CR number is" and "Name contains" instead of a select of every company.
+    Any other relation in the search form is taken for a small table (grades, governorates):
+    its select box is FAB's, with options from the table cache.
     """
 
     search_lookups: dict[str, tuple[Lookup, ...]] = {}
     list_widget = ChamberListWidget
 
     def _init_properties(self) -> None:
-        table_counts.install()
+        table_cache.install()
         if not isinstance(self.datamodel, ChamberInterface):
             self.datamodel = ChamberInterface(self.datamodel.obj, self.datamodel._session)
         super()._init_properties()
@@ -205,8 +256,20 @@ class LargeTableMixin:
 
     def _init_forms(self) -> None:
         extra = dict(self.search_form_extra_fields or {})
-        for column in self.search_lookups:
-            extra.setdefault(column, StringField(self.label_columns.get(column, column)))
+        filtered = self.search_form_query_rel_fields or {}
+        for column in self.search_columns:
+            label = self.label_columns.get(column, column)
+            if column in extra or column in filtered:
+                continue
+            if column in self.search_lookups:
+                extra[column] = StringField(label)
+            elif self.datamodel.is_relation_many_to_one(column):
+                # The select FAB would build, its options read from the table cache instead of a query.
+                nullable = self.datamodel.is_nullable(column)
+                extra[column] = QuerySelectField(
+                    label, validators=[Optional() if nullable else DataRequired()], allow_blank=nullable,
+                    query_func=partial(reference_choices, self.datamodel.get_related_interface(column)),
+                    get_pk_func=attrgetter("pk"), get_label=attrgetter("label"), widget=Select2Widget())
         self.search_form_extra_fields = extra
         super()._init_forms()
 
