@@ -29,10 +29,15 @@ class GhurfaSecurityManager(SecurityManager):
         return login_manager
 
     def load_session_user(self, pk):
-        """The session's user, only while its server-side login session is open (logout ends it)."""
-        if not login_sessions.is_live(int(pk), session.get(login_sessions.TOKEN_KEY)):
+        """The session's user, only while its server-side login session is open (logout ends it).
+
+        One query: the open-session check rides along with the user and role lookup.
+        """
+        live = login_sessions.live_condition(int(pk), session.get(login_sessions.TOKEN_KEY))
+        if live is None:
             return None
-        return self.load_user(pk)
+        return self.load_user(pk, live)
+
     def create_db(self) -> None:
         """Schema comes from Alembic migrations; here only the roles are ensured."""
         engine = self.session.get_bind(mapper=None, clause=None)
@@ -47,10 +52,10 @@ class GhurfaSecurityManager(SecurityManager):
             if self.find_role(name) is None:
                 self.add_role(name)
 
-    def load_user(self, pk):
+    def load_user(self, pk, *criteria):
         """The signed-in user with roles and groups in one query: every permission check after it is in memory."""
         user = self.session.scalars(
-            select(self.user_model).where(self.user_model.id == int(pk)).options(
+            select(self.user_model).where(self.user_model.id == int(pk), *criteria).options(
                 joinedload(self.user_model.roles),
                 joinedload(self.user_model.groups).joinedload(self.group_model.roles),
             )

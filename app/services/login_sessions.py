@@ -16,7 +16,7 @@ import secrets
 
 from flask import Flask, current_app, request, session
 from flask_login import user_logged_in, user_logged_out
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
 from app.extensions import db
 from models import LoginSession
@@ -66,6 +66,16 @@ def end_all(db_session, user_id: int) -> int:
                                 .where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
                                 .values(ended_at=utcnow()))
     return result.rowcount or 0
+
+
+def live_condition(user_id: int, token: str | None):
+    """An SQL condition true while the cookie's token names an open, unexpired session of this user,
+    or None when the cookie carries no token at all. Lets the user loader check it in its own query."""
+    if not token or not isinstance(token, str):
+        return None
+    lifetime = dt.timedelta(hours=int(current_app.config.get("LOGIN_SESSION_HOURS", 12)))
+    return exists().where(LoginSession.token_hash == _hash(token), LoginSession.user_id == user_id,
+                          LoginSession.ended_at.is_(None), LoginSession.started_at > utcnow() - lifetime)
 
 
 def is_live(user_id: int, token: str | None) -> bool:
