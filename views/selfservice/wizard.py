@@ -11,6 +11,8 @@ and the database allows one open order per company and service.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import datetime as dt
 
 from flask import abort, current_app, g, make_response, redirect, render_template, request, session, url_for
@@ -188,7 +190,7 @@ def _order_matches(order: ServiceOrder, plan: RequestPlan) -> bool:
 
 # --- the wizard base -----------------------------------------------------------------------------
 
-class ServiceWizard(BaseView):
+class ServiceWizard(BaseView, ABC):
     """Steps shared by every service: details (after the identity check), check your answers, pay."""
 
     service: str = ""
@@ -196,11 +198,13 @@ class ServiceWizard(BaseView):
     details_template = ""
 
     # -- hooks for each service --
+    @abstractmethod
     def subject(self, member: Member) -> tuple[Company, Membership | None] | None:
-        raise NotImplementedError
+        """The company (and membership) this member chose and may act for, or None."""
 
+    @abstractmethod
     def plan(self, company: Company, membership: Membership | None) -> RequestPlan:
-        raise NotImplementedError
+        """The quote and what the request will do once paid."""
 
     def details_context(self, company: Company, membership: Membership | None) -> dict:
         return {}
