@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, any_, bindparam, text
+from sqlalchemy import Table, bindparam, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
 def among(session: Session, column, values) -> Any:
-    """`column IN values`; on PostgreSQL `= ANY(array)`, one parameter however long the list (a batch is 10,000)."""
+    """`column IN values`; on PostgreSQL `IN (SELECT unnest(array))`, one parameter however long the list.
+
+    Not `= ANY(array)`: with a long array the planner may pick a trigram GIN index for the equality
+    (pg_trgm supports `=`) and spend minutes on 10,000 CR numbers; the unnest form joins through the
+    btree index (10,000 keys in about 80 ms).
+    """
     values = list(values)
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+        keys = select(func.unnest(bindparam(None, values, type_=postgresql.ARRAY(column.type))))
+        return column.in_(keys)
     return column.in_(values)
 
 
