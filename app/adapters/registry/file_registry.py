@@ -12,23 +12,31 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
-import json
 import logging
 import os
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+
+import msgspec
 
 from .base import ChangeBatch, CommercialRegistry, check_civil_id, check_cr_number, check_limit
 from .errors import MalformedRegistryData, RegistryUnavailable, invalid_cursor
-from .records import RegistryCompany, company_from_json, format_timestamp, is_registry_number
+from .records import RegistryCompany, format_timestamp, is_registry_number, malformed
 
 log = logging.getLogger(__name__)
 
 DEMO_REGISTRY_FILE = Path(__file__).with_name("demo_registry.json")
 
-# Position in the change order: (updated_at as sortable UTC text, CR number).
-_ChangeKey = tuple[str, str]
+# Position in the change order: (updated_at in UTC, CR number).
+_ChangeKey = tuple[datetime, str]
+# A cursor names the last company handed out: (updated_at as sortable UTC text, CR number).
+_CursorKey = tuple[str, str]
+
+
+class _RegistryFileShape(msgspec.Struct):
+    companies: list[RegistryCompany]
 
 
 @dataclass(frozen=True)
@@ -60,13 +68,17 @@ class FileRegistry(CommercialRegistry):
 
     def changes_since(self, cursor: str | None, limit: int = 1000) -> ChangeBatch:
         limit = check_limit(limit)
-        after = decode_cursor(cursor) if cursor is not None else None
+        after = decode_cursor(cursor) if cursor is not None else ("", "")
         snapshot = self._current()
-        start = 0 if after is None else bisect.bisect_right(snapshot.change_keys, after)
+        start = 0
+        if after != ("", ""):
+            moment = datetime.fromisoformat(after[0])
+            start = bisect.bisect_right(snapshot.change_keys, (moment, after[1]))
         page = snapshot.in_change_order[start : start + limit]
         done = start + len(page) >= len(snapshot.in_change_order)
         if page:
-            next_cursor = encode_cursor(snapshot.change_keys[start + len(page) - 1])
+            last = page[-1]
+            next_cursor = encode_cursor((format_timestamp(last.updated_at), last.cr_number))
         else:
             # Nothing new: keep the caller's place (or the very start).
             next_cursor = cursor if cursor is not None else encode_cursor(("", ""))
@@ -96,13 +108,11 @@ class FileRegistry(CommercialRegistry):
 
     def _load(self, signature: tuple[int, int, int]) -> _Snapshot:
         try:
-            raw = self.path.read_bytes()
-            data = json.loads(raw)
-            snapshot = build_snapshot(data, signature)
+            snapshot = build_snapshot(decode_registry_file(self.path.read_bytes()), signature)
         except OSError as exc:
             log.error("registry file %s cannot be read: %s", self.path, exc)
             raise RegistryUnavailable(f"registry file {self.path}: {exc}") from exc
-        except (ValueError, MalformedRegistryData) as exc:
+        except (msgspec.DecodeError, MalformedRegistryData) as exc:
             detail = exc.detail if isinstance(exc, MalformedRegistryData) else f"not JSON: {exc}"
             log.error("registry file %s is malformed: %s", self.path, detail)
             raise MalformedRegistryData(f"registry file {self.path}: {detail}") from exc
@@ -110,13 +120,20 @@ class FileRegistry(CommercialRegistry):
         return snapshot
 
 
-def build_snapshot(data: object, signature: tuple[int, int, int]) -> _Snapshot:
-    """Validate the whole file and index it; nothing partial is ever served."""
-    if not isinstance(data, dict) or not isinstance(data.get("companies"), list):
-        raise MalformedRegistryData('expected an object {"companies": [...]}')
+def decode_registry_file(raw: bytes) -> list[RegistryCompany]:
+    """Every company in the file, each validated as it is decoded (msgspec.DecodeError: not JSON)."""
+    try:
+        return msgspec.json.decode(raw, type=_RegistryFileShape).companies
+    except msgspec.ValidationError as exc:
+        if "- at `$" not in str(exc) or "- at `$`" in str(exc):
+            raise MalformedRegistryData(f'expected an object {{"companies": [...]}}: {exc}') from exc
+        raise malformed(exc, "") from exc
+
+
+def build_snapshot(companies: list[RegistryCompany], signature: tuple[int, int, int]) -> _Snapshot:
+    """Index the whole validated file; nothing partial is ever served."""
     by_cr: dict[str, RegistryCompany] = {}
-    for i, item in enumerate(data["companies"]):
-        company = company_from_json(item, f"companies[{i}]")
+    for i, company in enumerate(companies):
         if company.cr_number in by_cr:
             raise MalformedRegistryData(f"companies[{i}].cr_number: {company.cr_number} is listed twice")
         by_cr[company.cr_number] = company
@@ -136,7 +153,7 @@ def build_snapshot(data: object, signature: tuple[int, int, int]) -> _Snapshot:
 
 
 def change_key(company: RegistryCompany) -> _ChangeKey:
-    return (format_timestamp(company.updated_at), company.cr_number)
+    return (company.updated_at, company.cr_number)
 
 
 def _number_order(number: str) -> tuple[int, str]:
@@ -147,11 +164,11 @@ def _number_order(number: str) -> tuple[int, str]:
 # callers treat it as the opaque token the HTTP API also gives them.
 
 
-def encode_cursor(key: _ChangeKey) -> str:
+def encode_cursor(key: _CursorKey) -> str:
     return base64.urlsafe_b64encode(f"{key[0]}|{key[1]}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: object) -> _ChangeKey:
+def decode_cursor(cursor: object) -> _CursorKey:
     if not isinstance(cursor, str) or not cursor or len(cursor) > 200:
         raise invalid_cursor(cursor)
     try:

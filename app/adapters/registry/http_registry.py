@@ -53,7 +53,7 @@ import urllib3
 
 from .base import ChangeBatch, CommercialRegistry, check_civil_id, check_cr_number, check_limit
 from .errors import MalformedRegistryData, RegistryUnavailable, invalid_cursor
-from .records import RegistryCompany, company_from_json
+from .records import RegistryCompany, companies_from_json, company_from_json
 
 log = logging.getLogger(__name__)
 
@@ -223,8 +223,7 @@ def _read_before(response: requests.Response, deadline: float, url: str) -> byte
 def _company_list(answer: Any, where: str) -> list[RegistryCompany]:
     if not isinstance(answer, dict) or not isinstance(answer.get("companies"), list):
         raise MalformedRegistryData(f'{where}: expected an object {{"companies": [...]}}')
-    return [company_from_json(item, f"{where}.companies[{i}]")
-            for i, item in enumerate(answer["companies"])]
+    return companies_from_json(answer["companies"], f"{where}.companies")
 
 
 def _error_code(body: bytes) -> str | None:

@@ -154,7 +154,7 @@ MALFORMED = [
     ("not json", "not JSON"),
     ("[]", "companies"),
     ('{"companies": {}}', "companies"),
-    (lambda cj: ["not an object"], "companies[0]: expected an object"),
+    (lambda cj: ["not an object"], "companies[0]: expected `object`, got `str`"),
     (lambda cj: [_without(cj("1"), "name_ar")], "companies[0].name_ar: missing"),
     (lambda cj: [cj("1", name_ar="  ")], "companies[0].name_ar"),
     (lambda cj: [cj("1A")], "companies[0].cr_number"),

@@ -1,11 +1,12 @@
 """Choosing the registry from configuration, and the records' JSON round trip."""
 from __future__ import annotations
 
-import dataclasses
+from datetime import datetime, timezone
 
+import msgspec
 import pytest
 
-from app.adapters.registry import FileRegistry, HttpRegistry, make_registry
+from app.adapters.registry import FileRegistry, HttpRegistry, MalformedRegistryData, make_registry
 from app.adapters.registry.file_registry import DEMO_REGISTRY_FILE
 from app.adapters.registry.records import company_from_json, company_to_json
 
@@ -64,13 +65,26 @@ def test_a_company_survives_the_json_round_trip():
     assert company_from_json(company_to_json(company)) == company
 
 
-def test_records_are_frozen_and_validate_on_construction():
+def test_records_are_frozen_and_validated_on_the_way_in():
     company = make_registry({}).company("1229237")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         company.grade_code = "first"  # type: ignore[misc]
-    with pytest.raises(ValueError, match="grade_code"):
-        dataclasses.replace(company, grade_code="fifth")
-    with pytest.raises(ValueError, match="updated_at"):
-        dataclasses.replace(company, updated_at=company.updated_at.replace(tzinfo=None))
-    with pytest.raises(ValueError, match="signatories"):
-        dataclasses.replace(company, signatories=list(company.signatories))
+    as_json = company_to_json(company)
+    with pytest.raises(MalformedRegistryData, match="grade_code"):
+        company_from_json({**as_json, "grade_code": "fifth"})
+    with pytest.raises(MalformedRegistryData, match="updated_at"):
+        company_from_json({**as_json, "updated_at": "2024-01-01T10:00:00"})
+    with pytest.raises(MalformedRegistryData, match=r"company\.signatories: a civil ID is listed twice"):
+        company_from_json({**as_json, "signatories": as_json["signatories"] * 2})
+    with pytest.raises(MalformedRegistryData, match=r"company\.name_ar: a company needs its Arabic name"):
+        company_from_json({**as_json, "name_ar": " "})
+    # A rule of __post_init__ also holds for a record built in code.
+    with pytest.raises(ValueError, match="name_ar"):
+        msgspec.structs.replace(company, name_ar="")
+
+
+def test_offsets_are_brought_to_utc():
+    as_json = company_to_json(make_registry({}).company("1229237"))
+    company = company_from_json({**as_json, "updated_at": "2024-01-01T10:00:00+04:00"})
+    assert company.updated_at == datetime(2024, 1, 1, 6, 0, tzinfo=timezone.utc)
+    assert company.updated_at.tzinfo is timezone.utc
