@@ -11,6 +11,8 @@ Configuration (read by :func:`make_registry`):
 """
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Mapping
 
 from .base import ChangeBatch, CommercialRegistry
@@ -45,11 +47,15 @@ __all__ = [
 ]
 
 
+_file_registries: dict[str, FileRegistry] = {}
+_file_registries_lock = threading.Lock()
+
+
 def make_registry(config: Mapping) -> CommercialRegistry:
     """The registry the configuration asks for (a Flask ``app.config`` will do)."""
     backend = (config.get("REGISTRY_BACKEND") or "file").strip().lower()
     if backend == "file":
-        return FileRegistry(config.get("REGISTRY_FILE") or DEMO_REGISTRY_FILE)
+        return _file_registry(config.get("REGISTRY_FILE") or DEMO_REGISTRY_FILE)
     if backend == "http":
         url = config.get("REGISTRY_URL")
         if not url:
@@ -62,6 +68,17 @@ def make_registry(config: Mapping) -> CommercialRegistry:
             connect_timeout=_seconds(connect, "REGISTRY_CONNECT_TIMEOUT", None) if connect else None,
         )
     raise ValueError(f"REGISTRY_BACKEND must be 'file' or 'http', got {backend!r}")
+
+
+def _file_registry(path: str | os.PathLike) -> FileRegistry:
+    """One FileRegistry per file and process: its loaded copy serves every request and job run
+    until the file changes (it reloads itself then)."""
+    key = os.path.abspath(path)
+    with _file_registries_lock:
+        registry = _file_registries.get(key)
+        if registry is None:
+            registry = _file_registries[key] = FileRegistry(path)
+        return registry
 
 
 def _seconds(value: object, name: str, default: float | None) -> float | None:
