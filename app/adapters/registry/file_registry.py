@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 
@@ -45,9 +46,18 @@ class _Snapshot:
 
     signature: tuple[int, int, int]
     by_cr: dict[str, RegistryCompany]
-    by_civil_id: dict[str, tuple[RegistryCompany, ...]]
     change_keys: list[_ChangeKey]
     in_change_order: list[RegistryCompany]
+
+    @cached_property
+    def by_civil_id(self) -> dict[str, tuple[RegistryCompany, ...]]:
+        """Companies by signatory, in CR number order; built on first use (a sync never needs it)."""
+        by_civil_id: dict[str, list[RegistryCompany]] = {}
+        for cr_number in sorted(self.by_cr, key=_number_order):
+            company = self.by_cr[cr_number]
+            for signatory in company.signatories:
+                by_civil_id.setdefault(signatory.civil_id, []).append(company)
+        return {k: tuple(v) for k, v in by_civil_id.items()}
 
 
 class FileRegistry(CommercialRegistry):
@@ -137,18 +147,13 @@ def build_snapshot(companies: list[RegistryCompany], signature: tuple[int, int, 
         if company.cr_number in by_cr:
             raise MalformedRegistryData(f"companies[{i}].cr_number: {company.cr_number} is listed twice")
         by_cr[company.cr_number] = company
-    by_civil_id: dict[str, list[RegistryCompany]] = {}
-    for cr_number in sorted(by_cr, key=_number_order):
-        company = by_cr[cr_number]
-        for signatory in company.signatories:
-            by_civil_id.setdefault(signatory.civil_id, []).append(company)
-    in_change_order = sorted(by_cr.values(), key=change_key)
+    keys = [change_key(company) for company in companies]  # each computed once, not once per comparison
+    order = sorted(range(len(keys)), key=keys.__getitem__)
     return _Snapshot(
         signature=signature,
         by_cr=by_cr,
-        by_civil_id={k: tuple(v) for k, v in by_civil_id.items()},
-        change_keys=[change_key(c) for c in in_change_order],
-        in_change_order=in_change_order,
+        change_keys=[keys[i] for i in order],
+        in_change_order=[companies[i] for i in order],
     )
 
 
