@@ -209,6 +209,8 @@ class Config:
     JOB_RUN_KEEP_DAYS = _env_int("JOB_RUN_KEEP_DAYS", 90)  # job history older than this is pruned
     REGISTRY_SYNC_BATCH = _env_int("REGISTRY_SYNC_BATCH", 1000)  # companies per committed batch
     REGISTRY_FULL_SYNC_BATCH = _env_int("REGISTRY_FULL_SYNC_BATCH", 10000)  # the same for a full import
+    # Writer threads of a sync on PostgreSQL (batches with no company in common written side by side); 0: in line.
+    REGISTRY_SYNC_WRITERS = _env_int("REGISTRY_SYNC_WRITERS", 2)
 
     # --- back office at scale ------------------------------------------------------------
     # Seconds a worker reuses an unfiltered list's row count and the options of a small table's

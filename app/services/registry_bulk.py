@@ -1,12 +1,14 @@
-"""Applying one batch of registry companies at once: compare with what the chamber holds, write only what changed.
+"""One batch of registry companies: compare with what the chamber holds, then write only what changed.
 
-The comparison is done on the batch as a whole (one query for the companies, one for
-their signatories, one for the memberships whose grade matters). Writes are set-based:
-on PostgreSQL the rows are COPYed into a temporary table and merged with one
-INSERT ... ON CONFLICT DO UPDATE per table; elsewhere an executemany upsert. The ORM's
-per-row audit does not see these statements, so each created or changed company gets
-one audit entry here, with the fields that changed (and the signatories added/removed);
-the companies a batch creates are named in one entry for the batch.
+`plan_batch` only reads: one query for the companies, one for their signatories, one for
+the memberships whose grade matters, one each for open changes and flags; what it works
+out is a `BatchPlan`. `write_batch` carries a plan out with set-based statements: on
+PostgreSQL the rows are COPYed into a temporary table and merged with one INSERT ... ON
+CONFLICT DO UPDATE per table; elsewhere an executemany upsert. The two halves let the sync
+compare the next batch while the database writes this one (app/services/registry_writer.py).
+The ORM's per-row audit does not see these statements, so each changed company gets one
+audit entry here, with the fields that changed (and the signatories added/removed); the
+companies a batch creates are named in one entry for the batch.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.adapters.registry import RegistryCompany
-from app.services.audit import append_entries, current_actor, _json_value
+from app.services.audit import append_entries, _json_value
 from app.services.bulk_sql import among, bulk_upsert
 from app.services.companies import ReferenceCodes
 from models import Company, Membership, RegistryChange, RegistryFlag, Signatory
@@ -46,6 +48,10 @@ class BatchCounts:
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
 
+    def add(self, other: "BatchCounts") -> None:
+        for key, value in other.__dict__.items():
+            setattr(self, key, getattr(self, key) + value)
+
 
 @dataclass
 class _CompanyPlan:
@@ -66,10 +72,29 @@ def registry_values(record: RegistryCompany, codes: ReferenceCodes) -> tuple:
             codes.grades.get(record.grade_code), record.status, record.expires_on, updated_at)
 
 
-def apply_batch(session: Session, records: Sequence[RegistryCompany], codes: ReferenceCodes,
-                now: dt.datetime) -> BatchCounts:
-    """Upserts a batch of companies and signatories, records pending changes and flags (no commit)."""
-    counts = BatchCounts(companies=len(records))
+@dataclass
+class BatchPlan:
+    """What one batch writes, worked out from reads alone."""
+    companies: dict[str, _CompanyPlan]  # by CR number
+    ids: dict[str, int]  # the ids of the companies the chamber already holds, by CR number
+    company_rows: list[dict[str, Any]]
+    signatory_rows: list[tuple[str, dict[str, Any]]]  # (CR number, row without its company id)
+    deactivate: list[int]  # signatories the registry no longer lists
+    change_rows: list[dict[str, Any]]
+    closed_changes: list[int]  # resolved or superseded
+    flag_rows: list[dict[str, Any]]
+    flags_answered: list[int]  # companies active again: their open flags close
+    counts: BatchCounts
+    now: dt.datetime
+
+    @property
+    def cr_numbers(self) -> set[str]:
+        return set(self.companies)
+
+
+def plan_batch(session: Session, records: Sequence[RegistryCompany], codes: ReferenceCodes,
+               now: dt.datetime) -> BatchPlan:
+    """Compares a batch with what the chamber holds; reads only."""
     conn = session.connection()
     # The feed may list a company twice in one page only if it changed twice; the last word counts.
     latest = {record.cr_number: record for record in records}
@@ -96,36 +121,63 @@ def apply_batch(session: Session, records: Sequence[RegistryCompany], codes: Ref
          **p.values, "created_at": now, "updated_at": now}
         for cr, p in plans.items() if p.before is None or p.changed
     ]
-    bulk_upsert(session, Company.__table__, company_rows, ["cr_number"], list(REGISTRY_FIELDS) + ["updated_at"])
-    new = [cr for cr, p in plans.items() if p.before is None]
-    if new:
-        ids.update(conn.execute(select(Company.cr_number, Company.id).where(among(session, Company.cr_number, new))).all())
-    _apply_signatories(session, plans, ids, now)
-
-    counts.created = len(new)
+    counts = BatchCounts(companies=len(records))
+    signatory_rows, deactivate = _plan_signatories(session, plans, ids, now)
+    change_rows, closed_changes = _plan_changes(session, plans, now, counts)
+    flag_rows, flags_answered = _plan_flags(session, plans, now)
+    counts.created = sum(1 for p in plans.values() if p.before is None)
     counts.updated = sum(1 for p in plans.values() if p.before is not None and p.changed)
     counts.signatories_added = sum(len(p.added) for p in plans.values())
     counts.signatories_removed = sum(len(p.removed) for p in plans.values())
-    _detect_changes(session, plans, now, counts)
-    _flag_statuses(session, plans, now, counts)
-    counts.audited = _audit(session, plans, ids)
-    return counts
+    counts.flags = len(flag_rows)
+    return BatchPlan(plans, ids, company_rows, signatory_rows, deactivate, change_rows, closed_changes,
+                     flag_rows, flags_answered, counts, now)
 
 
-def _apply_signatories(session: Session, plans: dict[str, _CompanyPlan], ids: dict[str, int], now: dt.datetime) -> None:
+def write_batch(session: Session, plan: BatchPlan) -> dict[str, int]:
+    """Carries out a plan's writes in the session's transaction (no commit); gives every company's id by CR.
+
+    Touches only the plan's companies (and their signatories, changes and flags), so batches with no
+    company in common can be written side by side; `audit_batch` then extends the audit chain.
+    """
     conn = session.connection()
+    now = plan.now
+    ids = dict(plan.ids)
+    # Every company written comes back with its id: the new ones get theirs here.
+    ids.update(bulk_upsert(session, Company.__table__, plan.company_rows, ["cr_number"],
+                           list(REGISTRY_FIELDS) + ["updated_at"], returning=["cr_number", "id"]))
+    bulk_upsert(session, Signatory.__table__, [{"company_id": ids[cr], **row} for cr, row in plan.signatory_rows],
+                ["company_id", "civil_id"], ["name_en", "name_ar", "role", "active", "updated_at"])
+    if plan.deactivate:
+        conn.execute(update(Signatory.__table__).where(Signatory.__table__.c.id == bindparam("sid"))
+                     .values(active=False, updated_at=now), [{"sid": sid} for sid in plan.deactivate])
+    if plan.closed_changes:
+        # A change the registry replaced by a newer one is closed too: the member is told about the newer one.
+        conn.execute(update(RegistryChange).where(RegistryChange.id.in_(plan.closed_changes)).values(resolved_at=now))
+    if plan.change_rows:
+        conn.execute(RegistryChange.__table__.insert(), plan.change_rows)
+    if plan.flag_rows:
+        conn.execute(RegistryFlag.__table__.insert(), plan.flag_rows)
+    if plan.flags_answered:
+        # Active again at the registry: the open flags answer themselves.
+        conn.execute(update(RegistryFlag)
+                     .where(RegistryFlag.company_id.in_(plan.flags_answered), RegistryFlag.resolved_at.is_(None))
+                     .values(resolved_at=now, resolved_by="registry"))
+    return ids
+
+
+def _plan_signatories(session: Session, plans: dict[str, _CompanyPlan], ids: dict[str, int],
+                      now: dt.datetime) -> tuple[list[tuple[str, dict[str, Any]]], list[int]]:
     by_company: dict[int, dict[str, tuple]] = {}
-    known = [ids[cr] for cr, p in plans.items() if p.before is not None]
-    if known:
-        for sid, company_id, civil_id, name_en, name_ar, role, active in conn.execute(
+    if ids:
+        for sid, company_id, civil_id, name_en, name_ar, role, active in session.connection().execute(
             select(Signatory.id, Signatory.company_id, Signatory.civil_id, Signatory.name_en, Signatory.name_ar,
-                   Signatory.role, Signatory.active).where(among(session, Signatory.company_id, known))
+                   Signatory.role, Signatory.active).where(among(session, Signatory.company_id, ids.values()))
         ):
             by_company.setdefault(company_id, {})[civil_id] = (name_en, name_ar, role, bool(active), sid)
-    upserts, deactivate = [], []
+    rows, deactivate = [], []
     for cr_number, plan in plans.items():
-        company_id = ids[cr_number]
-        held = by_company.get(company_id, {})
+        held = by_company.get(ids[cr_number], {}) if cr_number in ids else {}
         listed = set()
         for source in plan.record.signatories:
             civil_id = source.civil_id
@@ -135,29 +187,24 @@ def _apply_signatories(session: Session, plans: dict[str, _CompanyPlan], ids: di
                 continue
             if current is None or not current[3]:
                 plan.added.append(civil_id)
-            upserts.append({"company_id": company_id, "civil_id": civil_id, "name_en": source.name_en,
-                            "name_ar": source.name_ar, "role": source.role, "active": True,
-                            "created_at": now, "updated_at": now})
+            rows.append((cr_number, {"civil_id": civil_id, "name_en": source.name_en, "name_ar": source.name_ar,
+                                     "role": source.role, "active": True, "created_at": now, "updated_at": now}))
         for civil_id, current in held.items():
             if current[3] and civil_id not in listed:
                 # Removed at the registry: no longer allowed to act for the company, from now on.
                 plan.removed.append(civil_id)
-                deactivate.append({"sid": current[4]})
-    bulk_upsert(session, Signatory.__table__, upserts, ["company_id", "civil_id"],
-                ["name_en", "name_ar", "role", "active", "updated_at"])
-    if deactivate:
-        conn.execute(
-            update(Signatory.__table__).where(Signatory.__table__.c.id == bindparam("sid"))
-            .values(active=False, updated_at=now), deactivate)
+                deactivate.append(current[4])
+    return rows, deactivate
 
 
-def _detect_changes(session: Session, plans: dict[str, _CompanyPlan], now: dt.datetime, counts: BatchCounts) -> None:
+def _plan_changes(session: Session, plans: dict[str, _CompanyPlan], now: dt.datetime,
+                  counts: BatchCounts) -> tuple[list[dict[str, Any]], list[int]]:
     """A registry name or grade that now differs from the chamber's becomes a pending change; one that
     matches again closes it."""
     touched = {p.before["id"]: p for p in plans.values()
                if p.before is not None and ({"registry_name_en", "registry_name_ar", "registry_grade_id"} & set(p.changed))}
     if not touched:
-        return
+        return [], []
     grades: dict[int, int] = {}
     for company_id, grade_id in session.execute(
         select(Membership.company_id, Membership.grade_id).where(among(session, Membership.company_id, touched))
@@ -187,22 +234,17 @@ def _detect_changes(session: Session, plans: dict[str, _CompanyPlan], now: dt.da
                 new_rows.append({"company_id": company_id, "kind": "grade", "old_name_en": None,
                                  "old_name_ar": None, "new_name_en": None, "new_name_ar": None,
                                  "old_grade_id": held, "new_grade_id": registry_grade, "detected_at": now})
-    if resolved or superseded:
-        # A change the registry replaced by a newer one is closed too: the member is told about the newer one.
-        session.execute(update(RegistryChange).where(RegistryChange.id.in_(resolved + superseded))
-                        .values(resolved_at=now))
-    if new_rows:
-        session.execute(RegistryChange.__table__.insert(), new_rows)
-    counts.name_changes += sum(1 for r in new_rows if r["kind"] == "name")
-    counts.grade_changes += sum(1 for r in new_rows if r["kind"] == "grade")
-    counts.changes_resolved += len(resolved)
+    counts.name_changes = sum(1 for r in new_rows if r["kind"] == "name")
+    counts.grade_changes = sum(1 for r in new_rows if r["kind"] == "grade")
+    counts.changes_resolved = len(resolved)
+    return new_rows, resolved + superseded
 
 
-def _flag_statuses(session: Session, plans: dict[str, _CompanyPlan], now: dt.datetime, counts: BatchCounts) -> None:
+def _plan_flags(session: Session, plans: dict[str, _CompanyPlan], now: dt.datetime) -> tuple[list[dict[str, Any]], list[int]]:
     moved = {p.before["id"]: p.values["cr_status"] for p in plans.values()
              if p.before is not None and "cr_status" in p.changed}
     if not moved:
-        return
+        return [], []
     open_flags = set(session.execute(
         select(RegistryFlag.company_id, RegistryFlag.kind)
         .where(among(session, RegistryFlag.company_id, moved), RegistryFlag.resolved_at.is_(None))).all())
@@ -210,37 +252,30 @@ def _flag_statuses(session: Session, plans: dict[str, _CompanyPlan], now: dt.dat
              "detail": f"The commercial registry now lists this CR as {status}."}
             for cid, status in moved.items()
             if status in FLAGGED_STATUSES and (cid, FLAGGED_STATUSES[status]) not in open_flags]
-    if rows:
-        session.execute(RegistryFlag.__table__.insert(), rows)
-    counts.flags += len(rows)
-    back = [cid for cid, status in moved.items() if status == "active"]
-    if back:
-        # Active again at the registry: the open flags answer themselves.
-        session.execute(update(RegistryFlag).where(RegistryFlag.company_id.in_(back), RegistryFlag.resolved_at.is_(None))
-                        .values(resolved_at=now, resolved_by="registry"))
+    return rows, [cid for cid, status in moved.items() if status == "active"]
 
 
-def _audit(session: Session, plans: dict[str, _CompanyPlan], ids: dict[str, int]) -> int:
-    actor, user_id = current_actor()
+def audit_batch(session: Session, plan: BatchPlan, ids: dict[str, int], actor: tuple[str, int | None]) -> BatchCounts:
+    """Puts the batch's creations and changes on the audit chain, signed by `actor` (name, user id); gives its counts."""
     entries = []
-    created = {cr_number: ids[cr_number] for cr_number, plan in plans.items() if plan.before is None}
+    created = {cr_number: ids[cr_number] for cr_number, company in plan.companies.items() if company.before is None}
     if created:
         # New companies are copies of registry records: one entry per batch names each of them (CR number and
         # id), which keeps a 100,000-company first import cheap while every creation stays on the chain.
         entries.append({"action": "import", "entity": "company", "entity_id": None, "before": None,
                         "after": {"created": created}})
-    for cr_number, plan in plans.items():
-        if plan.before is None:
+    for cr_number, company in plan.companies.items():
+        if company.before is None:
             continue
-        if plan.changed or plan.added or plan.removed:
-            before = {k: _json_value(old) for k, (old, _) in plan.changed.items()}
-            after = {k: _json_value(new) for k, (_, new) in plan.changed.items()}
-            if plan.added:
-                after["signatories_added"] = plan.added
-            if plan.removed:
-                after["signatories_removed"] = plan.removed
+        if company.changed or company.added or company.removed:
+            before = {k: _json_value(old) for k, (old, _) in company.changed.items()}
+            after = {k: _json_value(new) for k, (_, new) in company.changed.items()}
+            if company.added:
+                after["signatories_added"] = company.added
+            if company.removed:
+                after["signatories_removed"] = company.removed
             entries.append({"action": "update", "entity": "company", "entity_id": str(ids[cr_number]),
                             "before": before, "after": after})
     if entries:
-        append_entries(session, entries, actor=actor, user_id=user_id)
-    return len(entries)
+        append_entries(session, entries, actor=actor[0], user_id=actor[1])
+    return BatchCounts(**{**plan.counts.as_dict(), "audited": len(entries)})

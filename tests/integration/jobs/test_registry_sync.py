@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-import app.services.registry_sync as sync_service
+import app.services.registry_writer as writer_service
 from app.adapters.registry import FileRegistry
 from app.extensions import db
 from app.services.audit import verify_chain
@@ -195,15 +195,15 @@ def test_a_sync_that_crashed_resumes_after_the_last_saved_batch(app, tmp_path, m
                                   signatories=(f"20000{i}",)) for i in range(5)])
     set_clock(app, 2026, 3, 1)
     registry = CountingRegistry(path)
-    real_apply, calls = sync_service.apply_batch, []
+    real_write, calls = writer_service.write_batch, []
 
     def crash_on_second_batch(*args, **kwargs):
         calls.append(1)
         if len(calls) == 2:
             raise ConnectionError("lost the database")
-        return real_apply(*args, **kwargs)
+        return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(sync_service, "apply_batch", crash_on_second_batch)
+    monkeypatch.setattr(writer_service, "write_batch", crash_on_second_batch)
     with app.app_context():
         with pytest.raises(ConnectionError):
             sync_registry(db.session, registry, app.config, full=True, batch_size=2)
@@ -212,7 +212,7 @@ def test_a_sync_that_crashed_resumes_after_the_last_saved_batch(app, tmp_path, m
         state = db.session.get(RegistrySyncState, 1)
         saved, full_started = state.cursor, state.full_started_at
         assert saved is not None and full_started is not None
-        monkeypatch.setattr(sync_service, "apply_batch", real_apply)
+        monkeypatch.setattr(writer_service, "write_batch", real_write)
         registry.cursors.clear()
         counts = sync_registry(db.session, registry, app.config, batch_size=2)
         assert registry.cursors[0] == saved  # resumed, not restarted
