@@ -57,11 +57,11 @@ class RegistryChange(Model):
 
 
 class RegistryFlag(Audited, Model):
-    """Something at the registry staff must look at (a CR cancelled or expired); open until handled."""
+    """Something at the registry staff must look at (a CR cancelled, expired or no longer listed); open until handled."""
 
     __tablename__ = "registry_flag"
     __table_args__ = (
-        CheckConstraint("kind IN ('cr_cancelled', 'cr_expired')", name="ck_registry_flag_kind"),
+        CheckConstraint("kind IN ('cr_cancelled', 'cr_expired', 'cr_missing')", name="ck_registry_flag_kind"),
         Index("ix_registry_flag_company_open", "company_id", "kind", "resolved_at"),
     )
 

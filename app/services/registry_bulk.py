@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.adapters.registry import RegistryCompany
+from app.domain.messages import N_
 from app.services.audit import append_entries, _json_value
 from app.services.bulk_sql import among, bulk_upsert
 from app.services.companies import ReferenceCodes
@@ -30,6 +31,13 @@ from models import Company, Membership, RegistryChange, RegistryFlag, Signatory
 REGISTRY_FIELDS = ("registry_name_en", "registry_name_ar", "address", "governorate_id", "registry_grade_id",
                    "cr_status", "cr_expires_on", "registry_updated_at")
 FLAGGED_STATUSES = {"cancelled": "cr_cancelled", "expired": "cr_expired"}
+MISSING = "cr_missing"  # the flag of a company a full sync did not find at the registry
+# Stored in English, shown to staff in their language (the back office translates them).
+FLAG_DETAILS = {
+    "cr_cancelled": N_("The commercial registry now lists this CR as cancelled."),
+    "cr_expired": N_("The commercial registry now lists this CR as expired."),
+    MISSING: N_("The commercial registry no longer lists this CR."),
+}
 
 
 @dataclass
@@ -163,6 +171,12 @@ def write_batch(session: Session, plan: BatchPlan) -> dict[str, int]:
         conn.execute(update(RegistryFlag)
                      .where(RegistryFlag.company_id.in_(plan.flags_answered), RegistryFlag.resolved_at.is_(None))
                      .values(resolved_at=now, resolved_by="registry"))
+    if plan.ids:
+        # Listed by the registry again: a company a full sync found missing is no longer missing.
+        conn.execute(update(RegistryFlag)
+                     .where(RegistryFlag.kind == MISSING, RegistryFlag.resolved_at.is_(None),
+                            among(session, RegistryFlag.company_id, plan.ids.values()))
+                     .values(resolved_at=now, resolved_by="registry"))
     return ids
 
 
@@ -249,7 +263,7 @@ def _plan_flags(session: Session, plans: dict[str, _CompanyPlan], now: dt.dateti
         select(RegistryFlag.company_id, RegistryFlag.kind)
         .where(among(session, RegistryFlag.company_id, moved), RegistryFlag.resolved_at.is_(None))).all())
     rows = [{"company_id": cid, "kind": FLAGGED_STATUSES[status], "detected_at": now,
-             "detail": f"The commercial registry now lists this CR as {status}."}
+             "detail": FLAG_DETAILS[FLAGGED_STATUSES[status]]}
             for cid, status in moved.items()
             if status in FLAGGED_STATUSES and (cid, FLAGGED_STATUSES[status]) not in open_flags]
     return rows, [cid for cid, status in moved.items() if status == "active"]

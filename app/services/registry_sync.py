@@ -21,15 +21,15 @@ from sqlalchemy.orm import Session, aliased
 
 from app.adapters.registry import CommercialRegistry
 from app.adapters.registry.base import MAX_BATCH
+from app.services.audit import current_actor
 from app.services.bulk_outbox import OutgoingMessage, queue_many
 from app.services.clock import now_utc
 from app.services.companies import ReferenceCodes
 from app.services.member_contacts import verified_contacts
-from app.services.audit import current_actor
-from app.services.registry_bulk import plan_batch
+from app.services.registry_bulk import FLAG_DETAILS, MISSING, plan_batch
 from app.services.registry_writer import InlineWriter, ThreadedWriter
 from app.services.reminders import sms_not_before
-from models import Company, Grade, Member, Membership, RegistryChange, RegistrySyncState, Signatory
+from models import Company, Grade, Member, Membership, RegistryChange, RegistryFlag, RegistrySyncState, Signatory
 
 log = logging.getLogger("ghurfa.registry_sync")
 
@@ -73,12 +73,16 @@ def sync_registry(session: Session, registry: CommercialRegistry, config: Mappin
               if writers > 0 and session.get_bind().dialect.name == "postgresql"
               else InlineWriter(session, STATE_ID, actor))
     cursor = state.cursor
+    # Read from the very start, the feed lists every company the registry holds: the others are missing there.
+    listed: set[str] | None = set() if cursor is None else None
     with writer:
         while True:
             started = time.perf_counter()
             batch = registry.changes_since(cursor, size)
             read = time.perf_counter()
             plan = None
+            if listed is not None:
+                listed.update(company.cr_number for company in batch.companies)
             if batch.companies:
                 writer.wait_for({company.cr_number for company in batch.companies})
                 compare = time.perf_counter()
@@ -104,8 +108,33 @@ def sync_registry(session: Session, registry: CommercialRegistry, config: Mappin
         state.last_full_sync_at, state.full_started_at = finished, None
     state.last_finished_at = finished
     session.commit()
+    if listed is not None:
+        totals.update(flag_missing_companies(session, listed, now))
     totals["members_told"] = notify_pending_changes(session, config)
     return totals
+
+
+def flag_missing_companies(session: Session, listed: set[str], now: dt.datetime) -> dict[str, int]:
+    """Flags for staff each company from the registry that the whole feed (`listed`) no longer names; commits.
+
+    An empty feed, or one missing more than a tenth of the companies (and over 100), is taken for a
+    fault at the registry rather than news: nothing is flagged and the count is reported instead.
+    """
+    held = session.execute(select(Company.id, Company.cr_number).where(Company.registry_updated_at.is_not(None))).all()
+    missing = [company_id for company_id, cr_number in held if cr_number not in listed]
+    if missing and (not listed or len(missing) > max(100, len(held) // 10)):
+        log.error("the registry's feed left out %d of %d companies: not flagged, check the registry",
+                  len(missing), len(held))
+        return {"missing": len(missing), "missing_flagged": 0}
+    already = set(session.scalars(select(RegistryFlag.company_id)
+                                  .where(RegistryFlag.kind == MISSING, RegistryFlag.resolved_at.is_(None))))
+    rows = [{"company_id": company_id, "kind": MISSING, "detected_at": now,
+             "detail": FLAG_DETAILS[MISSING]}
+            for company_id in missing if company_id not in already]
+    if rows:
+        session.execute(RegistryFlag.__table__.insert(), rows)
+    session.commit()
+    return {"missing": len(missing), "missing_flagged": len(rows)}
 
 
 def notify_pending_changes(session: Session, config: Mapping, chunk: int = 1000) -> int:

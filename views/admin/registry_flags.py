@@ -1,4 +1,4 @@
-"""Registry flags for staff: CRs the registry lists as cancelled or expired, open until someone handles them."""
+"""Registry flags for staff: CRs the registry lists as cancelled or expired, or no longer lists; open until handled."""
 from __future__ import annotations
 
 from flask import current_app, flash, g, redirect
@@ -12,11 +12,17 @@ from app.services.registry_sync import mark_flags_handled
 from models import RegistryFlag
 from views.admin.base import ChamberModelView
 
-FLAG_LABELS = {"cr_cancelled": _l("CR cancelled at the registry"), "cr_expired": _l("CR expired at the registry")}
+FLAG_LABELS = {"cr_cancelled": _l("CR cancelled at the registry"), "cr_expired": _l("CR expired at the registry"),
+               "cr_missing": _l("CR no longer listed at the registry")}
 
 
 def flag_label(kind) -> str:
     return str(FLAG_LABELS.get(kind, kind))
+
+
+def flag_detail(detail) -> str:
+    """The sync writes its details as message ids (app/services/registry_bulk.py: FLAG_DETAILS)."""
+    return _(detail) if detail else ""
 
 
 class RegistryFlagView(ChamberModelView):
@@ -36,7 +42,7 @@ class RegistryFlagView(ChamberModelView):
         "company": _l("Company"), "kind": _l("Flag"), "detail": _l("Details"), "detected_at": _l("Detected"),
         "resolved_at": _l("Handled"), "resolved_by": _l("Handled by"),
     }
-    formatters_columns = {"kind": flag_label}
+    formatters_columns = {"kind": flag_label, "detail": flag_detail}
 
     @action("mark_handled", _l("Mark as handled"), _l("Mark the selected flags as handled?"), "fa-check")
     def mark_handled(self, items):
