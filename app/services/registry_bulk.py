@@ -107,7 +107,9 @@ def plan_batch(session: Session, records: Sequence[RegistryCompany], codes: Refe
     # The feed may list a company twice in one page only if it changed twice; the last word counts.
     latest = {record.cr_number: record for record in records}
     columns = [Company.id, Company.cr_number, Company.name_en, Company.name_ar] + [getattr(Company, f) for f in REGISTRY_FIELDS]
-    existing = {row[1]: row for row in conn.execute(select(*columns).where(among(session, Company.cr_number, latest)))}
+    # .all(): one fetch for the batch (iterating the result would fetch row by row).
+    rows = conn.execute(select(*columns).where(among(session, Company.cr_number, latest))).all()
+    existing = {row[1]: row for row in rows}
     plans, ids = {}, {}
     for cr_number, record in latest.items():
         values = registry_values(record, codes)
@@ -187,7 +189,7 @@ def _plan_signatories(session: Session, plans: dict[str, _CompanyPlan], ids: dic
         for sid, company_id, civil_id, name_en, name_ar, role, active in session.connection().execute(
             select(Signatory.id, Signatory.company_id, Signatory.civil_id, Signatory.name_en, Signatory.name_ar,
                    Signatory.role, Signatory.active).where(among(session, Signatory.company_id, ids.values()))
-        ):
+        ).all():
             by_company.setdefault(company_id, {})[civil_id] = (name_en, name_ar, role, bool(active), sid)
     rows, deactivate = [], []
     for cr_number, plan in plans.items():
