@@ -195,10 +195,15 @@ class SmtpMailer:
         log.info("mail to %s sent through %s:%s (%s)", msg.to, self.host, self.port, em["Message-ID"])
         return DeliveryReceipt(provider_id=str(em["Message-ID"]))
 
+    @property
+    def address(self) -> str:
+        """host:port, as the server is named in errors."""
+        return f"{self.host}:{self.port}"
+
     def _session_failed(self, error: Any) -> DeliveryFailed:
         return DeliveryFailed(
             _l("Could not talk to the mail server %(server)s: %(error)s",
-               server=f"{self.host}:{self.port}", error=str(error) or type(error).__name__),
+               server=self.address, error=str(error) or type(error).__name__),
             permanent=False)
 
     def _open(self) -> smtplib.SMTP:
@@ -237,7 +242,7 @@ class SmtpMailer:
             # Wrong credentials stop every mail, not this one: keep it queued.
             raise DeliveryFailed(
                 _l("The mail server %(server)s refused the login: %(code)s %(reply)s",
-                   server=f"{self.host}:{self.port}", code=exc.smtp_code, reply=_reply_text(exc.smtp_error)),
+                   server=self.address, code=exc.smtp_code, reply=_reply_text(exc.smtp_error)),
                 permanent=False) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise self._session_failed(exc) from exc
