@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.adapters.registry import CommercialRegistry
 from app.adapters.registry.base import MAX_BATCH
-from app.services.audit import current_actor
+from app.services.audit import append_entries, current_actor
 from app.services.bulk_outbox import OutgoingMessage, queue_many
 from app.services.clock import now_utc
 from app.services.companies import ReferenceCodes
@@ -109,19 +109,21 @@ def sync_registry(session: Session, registry: CommercialRegistry, config: Mappin
     state.last_finished_at = finished
     session.commit()
     if listed is not None:
-        totals.update(flag_missing_companies(session, listed, now))
+        totals.update(flag_missing_companies(session, listed, now, actor))
     totals["members_told"] = notify_pending_changes(session, config)
     return totals
 
 
-def flag_missing_companies(session: Session, listed: set[str], now: dt.datetime) -> dict[str, int]:
-    """Flags for staff each company from the registry that the whole feed (`listed`) no longer names; commits.
+def flag_missing_companies(session: Session, listed: set[str], now: dt.datetime,
+                           actor: tuple[str, int | None]) -> dict[str, int]:
+    """Flags for staff each company from the registry that the whole feed (`listed`) no longer names, on the
+    audit chain signed by `actor` (name, user id); commits.
 
     An empty feed, or one missing more than a tenth of the companies (and over 100), is taken for a
     fault at the registry rather than news: nothing is flagged and the count is reported instead.
     """
     held = session.execute(select(Company.id, Company.cr_number).where(Company.registry_updated_at.is_not(None))).all()
-    missing = [company_id for company_id, cr_number in held if cr_number not in listed]
+    missing = {company_id: cr_number for company_id, cr_number in held if cr_number not in listed}
     if missing and (not listed or len(missing) > max(100, len(held) // 10)):
         log.error("the registry's feed left out %d of %d companies: not flagged, check the registry",
                   len(missing), len(held))
@@ -133,6 +135,10 @@ def flag_missing_companies(session: Session, listed: set[str], now: dt.datetime)
             for company_id in missing if company_id not in already]
     if rows:
         session.execute(RegistryFlag.__table__.insert(), rows)
+        # One entry names every company flagged (id: CR number), as the import entry names those created.
+        append_entries(session, [{"action": "flag", "entity": "company", "entity_id": None, "before": None,
+                                  "after": {MISSING: {str(r["company_id"]): missing[r["company_id"]] for r in rows}}}],
+                       actor=actor[0], user_id=actor[1])
     session.commit()
     return {"missing": len(missing), "missing_flagged": len(rows)}
 

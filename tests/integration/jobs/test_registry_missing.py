@@ -3,7 +3,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from jobs.scheduler import run_now
-from models import RegistryFlag
+from app.services.audit import verify_chain
+from models import AuditEntry, Company, RegistryFlag
 from tests.integration.helpers import login, make_user
 from tests.integration.jobs.factories import set_clock
 from tests.integration.jobs.registry_data import company, write_registry
@@ -25,7 +26,8 @@ def _flags(app):
                 for f in db.session.scalars(select(RegistryFlag).order_by(RegistryFlag.id))]
 
 
-def test_a_company_the_full_feed_no_longer_lists_is_flagged_once_and_closed_when_listed_again(app, tmp_path, monkeypatch):
+def test_a_company_the_full_feed_no_longer_lists_is_flagged_once_and_closed_when_listed_again(app, client, tmp_path,
+                                                                                               monkeypatch):
     path = _registry(app, tmp_path, monkeypatch)
     sohar = company("1445820", "Sohar Fishing Supplies", "صحار لمستلزمات الصيد", signatories=("5550001",))
     batinah = company(*BATINAH, signatories=("5550002",))
@@ -39,6 +41,15 @@ def test_a_company_the_full_feed_no_longer_lists_is_flagged_once_and_closed_when
     assert (counts["missing"], counts["missing_flagged"]) == (1, 1)
     assert run_now(app, "registry_full_sync").counts["missing_flagged"] == 0  # still missing, already flagged
     assert _flags(app) == [("cr_missing", "1310022", None)]
+    with app.app_context():
+        batinah_id = db.session.scalar(select(Company.id).where(Company.cr_number == BATINAH[0]))
+        flagged = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "flag")).all()
+        assert [entry.after for entry in flagged] == [{"cr_missing": {str(batinah_id): BATINAH[0]}}]  # once
+        assert verify_chain(db.session).ok
+        entry_id = flagged[0].id
+    make_user(app, "auditor1", "Auditor")
+    login(client, "auditor1")
+    assert BATINAH[0] in client.get(f"/auditlogview/show/{entry_id}").get_data(as_text=True)
 
     batinah["updated_at"] = "2026-02-01T08:00:00Z"
     write_registry(path, [sohar, batinah])
