@@ -2,8 +2,8 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from jobs.scheduler import run_now
 from app.services.audit import verify_chain
+from jobs.scheduler import run_now
 from models import AuditEntry, Company, RegistryFlag
 from tests.integration.helpers import login, make_user
 from tests.integration.jobs.factories import set_clock
