@@ -77,6 +77,9 @@ def create_app(config: object | None = None, **overrides) -> Flask:
         appbuilder.init_app(app, db.session)
         # FAB builds Flask-Babel inside init_app with its own locale selector; ours replaces it.
         i18n.register_i18n(app)
+        from views.display import register_display
+
+        register_display(app)
         from views import register_views
 
         register_views(appbuilder)

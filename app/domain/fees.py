@@ -30,20 +30,13 @@ from app.domain.errors import (
     ScheduleOverlap,
     UnknownGrade,
 )
-from app.domain.messages import Message, N_
+from app.domain.labels import ANNUAL_FEE, FEE_NAMES
+from app.domain.messages import Message
 from app.domain.money import require_baisa
 
 # The labels of the one-off fees, by FeeSchedule field; also the quote lines' labels.
-FEE_LABELS: Mapping[str, str] = MappingProxyType(
-    {
-        "registration_fee": N_("Registration fee"),
-        "replacement_fee": N_("Replacement certificate fee"),
-        "name_change_fee": N_("Name change fee"),
-        "grade_change_fee": N_("Grade change fee"),
-        "late_fee_per_month": N_("Late fee per month"),
-    }
-)
-ANNUAL_FEE_LABEL = N_("Annual fee for grade %(grade)s")
+FEE_LABELS: Mapping[str, str] = FEE_NAMES
+ANNUAL_FEE_LABEL = ANNUAL_FEE
 
 
 def annual_fee_label(grade_code: str) -> Message:

@@ -26,7 +26,7 @@ from app.domain.errors import (
     InvalidPassportNumber,
     InvalidResidentCard,
 )
-from app.domain.messages import N_
+from app.domain.labels import ID_TYPES
 
 CR_NUMBER_DIGITS = (4, 10)
 OCCI_NUMBER_DIGITS = (1, 10)
@@ -46,11 +46,7 @@ class IdType(StrEnum):
     RESIDENT_CARD = "resident_card"
 
 
-ID_TYPE_LABELS = {
-    IdType.CIVIL_ID: N_("Civil ID card"),
-    IdType.PASSPORT: N_("Passport"),
-    IdType.RESIDENT_CARD: N_("Resident card"),
-}
+ID_TYPE_LABELS = {kind: ID_TYPES[kind.value] for kind in IdType}
 
 
 def _clean(text: str | None) -> str:

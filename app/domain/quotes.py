@@ -38,7 +38,8 @@ from app.domain.errors import (
     NameChangeNeedsRenewal,
     SameGrade,
 )
-from app.domain.fees import FEE_LABELS, FeeSchedule
+from app.domain.fees import FeeSchedule
+from app.domain.labels import FEE_LINES
 from app.domain.grade_change import new_expiry_after_grade_change
 from app.domain.membership import MembershipStatus, membership_status
 from app.domain.messages import Message, N_
@@ -66,17 +67,7 @@ class LineKind(StrEnum):
     VOUCHER = "voucher"
 
 
-LINE_LABELS = {
-    LineKind.YEAR_1: N_("First-year fee"),
-    LineKind.YEAR_2: N_("Second-year fee"),
-    LineKind.HALF_YEAR: N_("Half-year fee"),
-    LineKind.REGISTRATION: FEE_LABELS["registration_fee"],
-    LineKind.REPLACEMENT: FEE_LABELS["replacement_fee"],
-    LineKind.NAME_CHANGE: FEE_LABELS["name_change_fee"],
-    LineKind.GRADE_CHANGE: FEE_LABELS["grade_change_fee"],
-    LineKind.LATE_FEE: N_("Late fee"),
-    LineKind.VOUCHER: N_("Voucher discount"),
-}
+LINE_LABELS = {kind: FEE_LINES[kind.value] for kind in LineKind}
 
 
 @dataclass(frozen=True)

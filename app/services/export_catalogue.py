@@ -157,7 +157,7 @@ def _memberships(language: str):
 def _fee_schedules(language: str):
     return _select(FeeSchedule, [
         (Column("effective_from", _l("Effective from"), DATE), FeeSchedule.effective_from),
-        (Column("registration_fee", _l("New registration fee"), MONEY), FeeSchedule.registration_fee),
+        (Column("registration_fee", _l("Registration fee"), MONEY), FeeSchedule.registration_fee),
         (Column("replacement_fee", _l("Replacement certificate fee"), MONEY), FeeSchedule.replacement_fee),
         (Column("name_change_fee", _l("Name change fee"), MONEY), FeeSchedule.name_change_fee),
         (Column("grade_change_fee", _l("Grade change fee"), MONEY), FeeSchedule.grade_change_fee),

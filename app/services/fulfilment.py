@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.dates import add_months
+from app.domain.labels import SERVICES
 from app.domain.membership import certificate_dates_valid
 from app.domain.messages import Message, N_
 from app.services.certificates import issue_certificate
@@ -31,14 +32,6 @@ log = logging.getLogger("ghurfa.fulfilment")
 
 RECEIPT_PATH = "/services/receipt/{reference}"
 CERTIFICATE_PATH = "/services/certificates/{serial}.pdf"
-
-SERVICE_LABELS = {
-    "new_membership": N_("New membership registration"),
-    "renewal": N_("Membership renewal"),
-    "replacement": N_("Extract your certificate"),
-    "name_change": N_("Change name"),
-    "grade_change": N_("Change grade"),
-}
 
 OUTCOMES = {
     "new_membership": N_("%(company)s is now a member of the chamber: OCCI No %(occi_number)s, "
@@ -179,7 +172,7 @@ def _queue_messages(session: Session, order: ServiceOrder, certificate: Certific
     result = order.details["result"]
     context = {
         "name": member.full_name if member else f"{user.first_name} {user.last_name}",
-        "service": Translated(Message(SERVICE_LABELS[order.service])),
+        "service": Translated(Message(SERVICES[order.service])),
         "outcome": Translated(outcome_message(order)),
         "next_steps": Translated(next_steps_message(order)),
         "reference": order.reference,

@@ -8,6 +8,7 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from app.domain.errors import DomainError
+from app.domain.labels import FEE_NAMES, VOUCHER_KINDS
 from app.services.clock import today
 from app.services.fees import check_schedule_editable
 from models import FeeSchedule, Governorate, Grade, GradeFee, Voucher
@@ -78,13 +79,7 @@ class GradeFeeView(ChamberModelView):
     pre_update = pre_delete = pre_add
 
 
-FEE_LABELS = {
-    "registration_fee": _l("New registration fee"),
-    "replacement_fee": _l("Replacement certificate fee"),
-    "name_change_fee": _l("Name change fee"),
-    "grade_change_fee": _l("Grade change fee"),
-    "late_fee_per_month": _l("Late fee per month"),
-}
+FEE_LABELS = {name: _l(msgid) for name, msgid in FEE_NAMES.items()}
 FEE_FIELDS = tuple(FEE_LABELS)
 
 
@@ -142,9 +137,10 @@ class VoucherView(ChamberModelView):
         "value": _l("Discount"), "valid_from": _l("Valid from"), "valid_to": _l("Valid to"),
         "use_limit": _l("Use limit"), "times_used": _l("Times used"), "created_at": _l("Created"),
     }
+    label_families = {"kind": "voucher_kind"}
     description_columns = {"value": _l("Baisa for a fixed discount (1 OMR = 1000), whole percent for a percent discount.")}
     add_form_extra_fields = edit_form_extra_fields = {
-        "kind": SelectField(_l("Discount type"), choices=[("fixed", _l("Fixed amount")), ("percent", _l("Percent"))],
+        "kind": SelectField(_l("Discount type"), choices=[(code, _l(msgid)) for code, msgid in VOUCHER_KINDS.items()],
                             validators=[DataRequired()]),
         "value": IntegerField(_l("Discount"), validators=[InputRequired(), NumberRange(min=0, message=_l("A discount cannot be negative.")), percent_at_most_100]),
         "use_limit": IntegerField(_l("Use limit"), validators=[Optional(), NumberRange(min=1)]),

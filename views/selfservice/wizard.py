@@ -25,11 +25,10 @@ from app.adapters.payments import PaymentGatewayError, make_gateway
 from app.adapters.payments.sandbox_pages import EXTENSION_KEY as SANDBOX_EXTENSION
 from app.adapters.registry import RegistryError, make_registry
 from app.domain.errors import MembershipNeedsRenewal
-from app.domain.money import format_omr, format_ro
 from app.extensions import db
 from app.services import stepup
 from app.services.clock import now_utc, today
-from app.services.fulfilment import SERVICE_LABELS
+from app.domain.labels import SERVICES
 from app.services.orders import is_stale, member_order, place_order
 from app.services.payments import billing_for, start_checkout
 from app.services.quotes import RequestPlan
@@ -49,17 +48,6 @@ GATEWAY_EXTENSION = "ghurfa_payment_gateway"
 RECEIPT_ENDPOINT_PATH = "/payments/receipt"
 NOTIFY_ENDPOINT_PATH = "/payments/notify"
 
-LINE_LABELS = {
-    "year_1": _l("First year fee"),
-    "year_2": _l("Second year fee"),
-    "half_year": _l("Half year fee"),
-    "registration": _l("Registration fee"),
-    "replacement": _l("Replacement certificate fee"),
-    "name_change": _l("Name change fee"),
-    "grade_change": _l("Grade change fee"),
-    "late_fee": _l("Late fee"),
-    "voucher": _l("Voucher"),
-}
 PAYMENT_DISCLAIMER = _l("Portal currently supports payment only from local credit cards and "
                         "internationally issued credit and debit cards.")
 
@@ -67,12 +55,8 @@ PAYMENT_DISCLAIMER = _l("Portal currently supports payment only from local credi
 # --- the member, the clock and the outside world ------------------------------------------
 
 def template_helpers() -> dict:
-    """What the self-service templates use: money, names in the reader's language, labels."""
+    """What the self-service templates use besides the display filters: names in the reader's language."""
     return {
-        "format_ro": format_ro,
-        "format_omr": format_omr,
-        "line_labels": LINE_LABELS,
-        "service_labels": SERVICE_LABELS,
         "pick": lambda en, ar: str(BilingualText(en or "", ar or "")),
         "disclaimer": PAYMENT_DISCLAIMER,
     }
@@ -237,7 +221,7 @@ class ServiceWizard(BaseView, ABC):
 
     @property
     def title(self):
-        return _l(SERVICE_LABELS[self.service])
+        return _l(SERVICES[self.service])
 
     def page(self, template: str, status: int = 200, **context):
         context.setdefault("title", self.title)
