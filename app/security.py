@@ -12,11 +12,17 @@ from sqlalchemy.orm import joinedload
 from app import permissions
 from app.extensions import limiter
 from app.services import login_sessions
+from views.admin import security as readable
 from views.portal.login import GhurfaAuthDBView
 
 
 class GhurfaSecurityManager(SecurityManager):
     authdbview = GhurfaAuthDBView
+    userdbmodelview = readable.UserDBModelView
+    rolemodelview = readable.RoleModelView
+    permissionmodelview = readable.PermissionModelView
+    viewmenumodelview = readable.ViewMenuModelView
+    permissionviewmodelview = readable.PermissionViewModelView
 
     def create_limiter(self, app):
         """FAB's rate limits go through Ghurfa's one limiter (and its shared storage), not a second one."""

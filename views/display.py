@@ -56,6 +56,16 @@ def label(value: Any, family: str) -> Markup | str:
     return text if labels.label(family, value) is not None else ltr(text)
 
 
+def actor(value: Any) -> Markup | str:
+    """Who acted, in the audit log: a user name isolated, the system's actors in words."""
+    text = labels.actor(value, gettext)
+    return display_isolated(text) if text == value else text
+
+
+def display_isolated(text: str) -> Markup:
+    return isolate(text) if _ARABIC_LETTER.search(text) else ltr(text)
+
+
 def money(baisa: Any, style: str = "omr") -> Markup:
     if not isinstance(baisa, int) or isinstance(baisa, bool):
         return dash()
@@ -68,8 +78,10 @@ def money_text(baisa: int, style: str = "omr") -> str:
 
 
 def day(value: Any) -> Markup:
-    if value is None:
+    if value is None or value == "":
         return dash()
+    if isinstance(value, str):  # a date a snapshot kept as text
+        return ltr(value)
     return ltr(format_day(value))
 
 
@@ -129,5 +141,5 @@ def register_display(app: Flask) -> None:
     """The filters every template may use."""
     app.jinja_env.filters.update(
         money=money, money_text=money_text, day=day, moment=moment, ltr=ltr, isolate=isolate,
-        label=label, yes_no=yes_no, record=record, plain=plain,
+        label=label, yes_no=yes_no, record=record, plain=plain, actor=actor,
     )

@@ -135,6 +135,11 @@ ID_TYPES = _family({
     "resident_card": N_("Resident card"),
 })
 
+LOGIN_METHODS = _family({
+    "password": N_("Password"),
+    "pki": N_("PKI (smart card or mobile ID)"),
+})
+
 LANGUAGES = _family({
     "en": N_("English"),
     "ar": N_("Arabic"),
@@ -162,9 +167,9 @@ JOB_RESULTS = _family({
 })
 
 AUDIT_ACTIONS = _family({
-    "create": N_("Created"),
-    "update": N_("Changed"),
-    "delete": N_("Deleted"),
+    "create": N_("Record created"),
+    "update": N_("Record changed"),
+    "delete": N_("Record deleted"),
     "login": N_("Logged in"),
     "logout": N_("Logged out"),
     "failed_login": N_("Failed login"),
@@ -175,6 +180,22 @@ AUDIT_ACTIONS = _family({
     "notification_retry": N_("Message sent again"),
     "verify": N_("Audit log checked"),
     "settle": N_("Payment settled"),
+})
+
+# Who acted, when it was not a person logged in (a person is shown by their user name).
+ACTORS = _family({
+    "system": N_("The system"),
+    "anonymous": N_("A visitor not logged in"),
+    "system:bootstrap": N_("The system (first start)"),
+    "system:demo": N_("The system (demo data)"),
+})
+ACTOR_JOB = N_("Scheduled job: %(job)s")
+ACTOR_GATEWAY = N_("Payment gateway: %(gateway)s (%(source)s)")
+PAYMENT_REPLY_SOURCES = _family({
+    "receipt": N_("the payer's return"),
+    "notify": N_("server notification"),
+    "reconcile": N_("reconciliation"),
+    "search": N_("transaction search"),
 })
 
 # Record types, by table (the audit log's "entity") and by export name.
@@ -284,6 +305,7 @@ FAMILIES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "notification_template": NOTIFICATION_TEMPLATES,
     "notification_status": NOTIFICATION_STATUSES,
     "language": LANGUAGES,
+    "login_method": LOGIN_METHODS,
     "id_type": ID_TYPES,
     "job": JOBS,
     "job_trigger": JOB_TRIGGERS,
@@ -293,6 +315,7 @@ FAMILIES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "registry_flag": REGISTRY_FLAGS,
     "registry_change": REGISTRY_CHANGES,
     "gateway": GATEWAYS,
+    "payment_reply_source": PAYMENT_REPLY_SOURCES,
     "boolean": BOOLEANS,
     "permission": PERMISSIONS,
 })
@@ -317,6 +340,22 @@ def translated(family: str, code: object, gettext: Callable[[str], str]) -> str:
         return EMPTY
     msgid = label(family, code)
     return gettext(msgid) if msgid is not None else _key(code)
+
+
+def actor(code: str | None, gettext: Callable[[str], str]) -> str:
+    """Who made an audited change: a user name as it is, the system's own actors in words."""
+    if not code:
+        return EMPTY
+    if code in ACTORS:
+        return gettext(ACTORS[code])
+    kind, _, rest = code.partition(":")
+    if kind == "job" and rest:
+        return gettext(ACTOR_JOB) % {"job": translated("job", rest.split(":")[0], gettext)}
+    if kind == "gateway" and rest:
+        gateway, _, source = rest.partition(":")
+        return gettext(ACTOR_GATEWAY) % {"gateway": translated("gateway", gateway, gettext),
+                                         "source": translated("payment_reply_source", source or None, gettext)}
+    return code
 
 
 def choices(family: str, gettext: Callable[[str], str]) -> list[tuple[str, str]]:

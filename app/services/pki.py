@@ -107,8 +107,7 @@ def log_in(member: Member, assertion: ValidatedAssertion, civil_id: str) -> None
     state.remember_sso(name_id=assertion.name_id, name_id_format=assertion.name_id_format,
                        nq=assertion.name_id_nq, spnq=assertion.name_id_spnq,
                        session_index=assertion.session_index, civil_id=civil_id)
-    with audit.acting_as(user.username, user.id):
-        audit.record(db.session, "login", "ab_user", str(user.id), {"method": "pki"})
-        # Also commits the audit entry: FAB's login statistics are saved in the same transaction.
-        current_app.appbuilder.sm.update_user_auth_stat(user, success=True)
+    # FAB saves its login statistics (and commits); the audit trail writes them as a PKI login.
+    db.session.info[audit.LOGIN_METHOD_KEY] = "pki"
+    current_app.appbuilder.sm.update_user_auth_stat(user, success=True)
     db.session.commit()

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from app.services.certificates import certificate_pdf, find_for_check
 from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
+from views import display
 from views.admin.base import ReadOnlyModelView, omr
 from views.admin.orders import OrderReviewActions
 from views.auditor.audit import AuditTrailMixin
@@ -180,12 +181,12 @@ class AuditLogView(AuditTrailMixin, ReadOnlyModelView):
     base_order = ("seq", "desc")
     list_columns = ["seq", "at", "actor", "action", "entity", "entity_id"]
     search_columns = ["at", "actor", "action", "entity", "entity_id"]
-    show_columns = ["seq", "at", "actor", "user_id", "action", "entity", "entity_id", "before", "after",
-                    "prev_hash", "hash"]
+    # Before and after are shown field by field, with their labels, under the entry (AuditTrailMixin).
+    show_columns = ["seq", "at", "actor", "user_id", "action", "entity", "entity_id", "prev_hash", "hash"]
     label_columns = {
         "seq": _l("No."), "at": _l("When"), "actor": _l("Who"), "user_id": _l("User id"), "action": _l("Action"),
         "entity": _l("Record type"), "entity_id": _l("Record"), "before": _l("Before"), "after": _l("After"),
         "prev_hash": _l("Previous hash"), "hash": _l("Hash"),
     }
-    formatters_columns = {"before": pretty_json, "after": pretty_json}
+    formatters_columns = {"actor": display.actor}
     label_families = {"action": "audit_action", "entity": "entity"}
