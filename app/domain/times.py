@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from app.domain.messages import N_
 
 MUSCAT = ZoneInfo("Asia/Muscat")
+# Oman keeps UTC+4 all year (no daylight saving), so SQL may add it as a fixed interval.
+MUSCAT_UTC_OFFSET_HOURS = 4
 ZONE_LABEL = N_("Muscat time")
 
 

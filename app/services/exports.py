@@ -22,6 +22,7 @@ from sqlalchemy import Date, DateTime, Numeric, Select, String, case, cast, func
 from sqlalchemy.orm import Session
 
 from app.domain.messages import N_
+from app.domain.times import MUSCAT_UTC_OFFSET_HOURS, ZONE_LABEL, in_muscat
 from app.services import audit, xlsx_stream
 from app.services.auditor_errors import AuditorRequestError
 from app.services.clock import now_utc, today
@@ -202,7 +203,7 @@ def _plain(value: Any) -> Any:
 
 # Every converter takes None (an empty cell) and gives None back.
 def _datetime_text(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.isoformat(" ", "seconds")
+    return None if value is None else in_muscat(value).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _json_text(value: Any) -> str | None:
@@ -226,7 +227,7 @@ def _csv_converter(kind: str) -> Callable[[Any], Any] | None:
 
 def _xlsx_converter(kind: str) -> Callable[[Any], Any]:
     cell = {MONEY: xlsx_stream.money_cell, NUMBER: xlsx_stream.number_cell, DATE: xlsx_stream.date_cell,
-            DATETIME: xlsx_stream.datetime_cell}.get(kind)
+            DATETIME: lambda v: xlsx_stream.datetime_cell(in_muscat(v).replace(tzinfo=None))}.get(kind)
     if cell is None:
         text = _csv_converter(kind)
         cell = lambda v: xlsx_stream.text_cell(text(v))  # noqa: E731
@@ -243,10 +244,15 @@ def _sql_formatted(expression, kind: str, dialect: str):
     if kind == TEXT_KIND:
         first = func.substr(expression, 1, 1)
         return case((first.in_(sorted(_FORMULA_START)), literal("'", String).concat(expression)), else_=expression)
+    # Stored in UTC, exported in Muscat time: Oman keeps UTC+4 all year, with no daylight saving.
     if kind == DATETIME and dialect == "postgresql":
-        return func.to_char(expression, literal_column("'YYYY-MM-DD HH24:MI:SS'"))
+        return func.to_char(expression + literal_column(f"interval '{MUSCAT_UTC_OFFSET_HOURS} hours'"),
+                            literal_column("'YYYY-MM-DD HH24:MI:SS'"))
     if kind == DATETIME and dialect == "sqlite":
-        return func.strftime(literal_column("'%Y-%m-%d %H:%M:%S'"), expression)
+        # Cut to the second first, as Python does: SQLite rounds when it adds the offset.
+        seconds = func.strftime(literal_column("'%Y-%m-%d %H:%M:%S'"), expression)
+        return func.strftime(literal_column("'%Y-%m-%d %H:%M:%S'"), seconds,
+                             literal_column(f"'+{MUSCAT_UTC_OFFSET_HOURS} hours'"))
     if kind == MONEY and dialect == "postgresql":
         return cast(func.round(cast(expression, Numeric) / literal_column("1000"), 3), String)
     if kind == MONEY and dialect == "sqlite":
@@ -343,7 +349,8 @@ def open_export(session: Session, request: ExportRequest, config: Mapping) -> Ex
         for index, column in enumerate(columns):
             convert = None if index in in_database else make(column.kind)
             converters.append(_chain(column.derive(context), convert) if column.derive else convert)
-        header = [str(c.label) for c in columns]
+        zone = gettext(ZONE_LABEL)
+        header = [f"{c.label} ({zone})" if c.kind == DATETIME else str(c.label) for c in columns]
         title = str(entity.title)
     stamp = now_utc(config).strftime("%Y%m%d-%H%M")
     return Export(
