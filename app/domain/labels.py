@@ -291,6 +291,32 @@ PERMISSIONS = _family({
     "copyrole": N_("Copy a role"),
 })
 
+# Which family labels each coded column, by "table.column": the back office, the audit log,
+# the exports and the API's documentation all read it here.
+COLUMN_FAMILIES: Mapping[str, str] = MappingProxyType({
+    "service_order.service": "service",
+    "service_order.status": "order_status",
+    "order_line.kind": "fee_line",
+    "payment.gateway": "gateway",
+    "payment.status": "payment_status",
+    "payment.decision": "payment_decision",
+    "company.cr_status": "cr_status",
+    "voucher.kind": "voucher_kind",
+    "member.id_type": "id_type",
+    "member.language": "language",
+    "notification.channel": "notification_channel",
+    "notification.template": "notification_template",
+    "notification.status": "notification_status",
+    "notification.language": "language",
+    "job_run.job": "job",
+    "job_run.trigger": "job_trigger",
+    "job_run.status": "job_result",
+    "audit_log.action": "audit_action",
+    "audit_log.entity": "entity",
+    "registry_flag.kind": "registry_flag",
+    "registry_change.kind": "registry_change",
+})
+
 FAMILIES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "service": SERVICES,
     "fee_name": FEE_NAMES,
@@ -356,6 +382,10 @@ def actor(code: str | None, gettext: Callable[[str], str]) -> str:
         return gettext(ACTOR_GATEWAY) % {"gateway": translated("gateway", gateway, gettext),
                                          "source": translated("payment_reply_source", source or None, gettext)}
     return code
+
+
+def column_family(table: str, column: str) -> str | None:
+    return COLUMN_FAMILIES.get(f"{table}.{column}")
 
 
 def choices(family: str, gettext: Callable[[str], str]) -> list[tuple[str, str]]:

@@ -27,8 +27,8 @@ def _or_dash(formatter):
 class DisplayMixin:
     """Every shown column of a back-office screen formatted for people.
 
-    `label_families = {"status": "order_status"}` names the catalogue family of each coded
-    column: lists, detail pages and search boxes show its labels. Other columns are
+    Coded columns (labels.COLUMN_FAMILIES, or a view's own `label_families`) show their
+    labels in lists, detail pages and search boxes. Other columns are
     formatted by type (Muscat times with the zone, dates, yes/no, related records by
     name, numbers and codes isolated); an empty value is a dash; a view's own formatters
     come first.
@@ -36,9 +36,16 @@ class DisplayMixin:
 
     label_families: dict[str, str] = {}
 
+    def _families(self) -> dict[str, str]:
+        table = getattr(self.datamodel.obj, "__tablename__", "")
+        found = {column.key: family for column in self.datamodel.obj.__table__.columns
+                 if (family := labels.column_family(table, column.key))} if table else {}
+        return {**found, **self.label_families}
+
     def _column_formatter(self, column: str):
-        if column in self.label_families:
-            return _labelled(self.label_families[column])
+        families = self._families()
+        if column in families:
+            return _labelled(families[column])
         model = self.datamodel
         if model.is_datetime(column):
             return display.moment
@@ -61,7 +68,7 @@ class DisplayMixin:
 
     def _init_forms(self) -> None:
         extra = dict(self.search_form_extra_fields or {})
-        for column, family in self.label_families.items():
+        for column, family in self._families().items():
             if column in (self.search_columns or ()) and column not in extra:
                 extra[column] = SelectField(
                     self.label_columns.get(column, column), validators=[Optional()],

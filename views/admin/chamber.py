@@ -137,7 +137,6 @@ class VoucherView(ChamberModelView):
         "value": _l("Discount"), "valid_from": _l("Valid from"), "valid_to": _l("Valid to"),
         "use_limit": _l("Use limit"), "times_used": _l("Times used"), "created_at": _l("Created"),
     }
-    label_families = {"kind": "voucher_kind"}
     description_columns = {"value": _l("Baisa for a fixed discount (1 OMR = 1000), whole percent for a percent discount.")}
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": SelectField(_l("Discount type"), choices=[(code, _l(msgid)) for code, msgid in VOUCHER_KINDS.items()],

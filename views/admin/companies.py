@@ -79,7 +79,6 @@ class CompanyView(ChamberModelView):
         "cr_expires_on": _l("CR expiry"), "registry_updated_at": _l("Updated at the registry"),
         "created_at": _l("Created"), "updated_at": _l("Updated"),
     }
-    label_families = {"cr_status": "cr_status"}
     add_form_extra_fields = edit_form_extra_fields = {
         "cr_status": SelectField(_l("CR status"), choices=CR_STATUS_CHOICES, validators=[DataRequired()]),
     }

@@ -19,7 +19,6 @@ class MemberView(ReadOnlyModelView):
     show_columns = ["user.username", "user.email", "user.active", "user.last_login", "first_name", "middle_name",
                     "family_name", "mobile", "country", "id_type", "id_number", "cr_number", "language",
                     "email_verified_at", "mobile_verified_at", "created_at", "updated_at"]
-    label_families = {"id_type": "id_type", "language": "language"}
     label_columns = {
         "user.username": _l("User name"), "user.email": _l("Email"), "user.active": _l("Active"),
         "user.last_login": _l("Last login"), "first_name": _l("First name"), "middle_name": _l("Middle name"),

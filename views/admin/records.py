@@ -68,7 +68,6 @@ class OrderLineView(ReadOnlyModelView):
     show_columns = list_columns
     label_columns = {"order": _l("Service request"), "position": _l("Line"), "kind": _l("Fee"), "amount": _l("Amount")}
     formatters_columns = {"amount": omr}
-    label_families = {"kind": "fee_line"}
 
 
 class PaymentView(ReadOnlyModelView):
@@ -88,7 +87,6 @@ class PaymentView(ReadOnlyModelView):
         "replied_at": _l("Replied at"),
     }
     formatters_columns = {"amount": omr, "reply_fields": pretty_json}
-    label_families = {"gateway": "gateway", "status": "payment_status", "decision": "payment_decision"}
 
 
 class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):
@@ -114,7 +112,6 @@ class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):
         "paid_at": _l("Paid at"), "fulfilled_at": _l("Fulfilled at"),
     }
     formatters_columns = {"total": omr, "details": pretty_json}
-    label_families = {"service": "service", "status": "order_status"}
 
 
 class NotificationView(ReadOnlyModelView):
@@ -136,8 +133,6 @@ class NotificationView(ReadOnlyModelView):
     }
     formatters_columns = {"text_for_staff": lambda text: _l("(not shown: it holds a code or a link)")
                           if text is None else text}
-    label_families = {"channel": "notification_channel", "template": "notification_template",
-                      "status": "notification_status", "language": "language"}
 
     @action("retry_now", _l("Retry now"), _l("Send the selected failed messages again now?"), "fa-repeat")
     def retry_now(self, items):
@@ -171,7 +166,6 @@ class JobRunView(ReadOnlyModelView):
         "status": _l("Status"), "counts": _l("Counts"), "error": _l("Error"),
     }
     formatters_columns = {"counts": pretty_json}
-    label_families = {"job": "job", "trigger": "job_trigger", "status": "job_result"}
 
 
 class AuditLogView(AuditTrailMixin, ReadOnlyModelView):
@@ -189,4 +183,3 @@ class AuditLogView(AuditTrailMixin, ReadOnlyModelView):
         "prev_hash": _l("Previous hash"), "hash": _l("Hash"),
     }
     formatters_columns = {"actor": display.actor}
-    label_families = {"action": "audit_action", "entity": "entity"}

@@ -36,7 +36,6 @@ class RegistryFlagView(ChamberModelView):
         "resolved_at": _l("Handled"), "resolved_by": _l("Handled by"),
     }
     formatters_columns = {"detail": flag_detail}
-    label_families = {"kind": "registry_flag"}
 
     @action("mark_handled", _l("Mark as handled"), _l("Mark the selected flags as handled?"), "fa-check")
     def mark_handled(self, items):

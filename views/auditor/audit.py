@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app.domain import labels
 from app.extensions import db
 from app.services.audit_reading import record_names
 from app.services.audit_trail import verify_and_record
@@ -87,11 +88,11 @@ def _views_of(table: str) -> list:
 def field_labels(table: str) -> tuple[dict[str, Any], dict[str, str]]:
     """The labels the back office gives a table's columns, and the catalogue family of its coded columns."""
     names: dict[str, Any] = {}
-    families: dict[str, str] = {}
     for view in _views_of(table):
         # The class's own labels: FAB fills the instance's with untranslated names of every column.
         names = {**dict(type(view).label_columns or {}), **names}
-        families = {**getattr(view, "label_families", {}), **families}
+    families = {key.split(".", 1)[1]: family for key, family in labels.COLUMN_FAMILIES.items()
+                if key.startswith(f"{table}.")}
     return names, families
 
 
