@@ -21,7 +21,12 @@ def _labelled(family: str):
 
 
 def _or_dash(formatter):
-    return lambda value: display.dash() if value is None or value == "" else formatter(value)
+    """A view's own formatter (it may say something for an empty value); a dash when it says nothing."""
+    def formatted(value):
+        result = formatter(value)
+        return display.dash() if result is None or result == "" else result
+
+    return formatted
 
 
 class DisplayMixin:

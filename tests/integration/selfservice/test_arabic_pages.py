@@ -1,8 +1,8 @@
 """Every page a member, a staff member, an auditor and an administrator can reach, read in Arabic.
 
-After a renewal paid through the sandbox (so there are requests, payments, a certificate,
-messages, a job run and audit entries to list), each role's client follows the links of
-its pages; no page may show a raw code, `None`, or a number or code in Arabic text
+The member renews a membership through the sandbox payment pages in Arabic (every page
+of the way is checked); then, with requests, payments, a certificate, messages, a job run
+and audit entries to list, each role's client follows the links of its pages; no page may show a raw code, `None`, or a number or code in Arabic text
 outside an isolate.
 """
 from __future__ import annotations
@@ -72,12 +72,28 @@ def _report(found: dict[str, list[str]]) -> str:
     return "\n".join(f"{url}:\n  " + "\n  ".join(sorted(set(lines))[:12]) for url, lines in found.items())
 
 
+def _recording(client, found: dict[str, list[str]]) -> None:
+    """Checks every page the client is shown from now on (the steps of a service, the payment pages)."""
+    open_page = client.open
+
+    def open_and_check(*args, **kwargs):
+        response = open_page(*args, **kwargs)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            page_problems = problems(text(response))
+            if page_problems:
+                found[f"member {response.request.method} {response.request.path}"] = page_problems
+        return response
+
+    client.open = open_and_check
+
+
 def test_every_page_reads_properly_in_arabic(app, hashmi):
+    found = {}
+    _in_arabic(hashmi)
+    _recording(hashmi, found)
     renew(hashmi, app)
     with app.app_context():
         run_job("outbox", JOBS["outbox"].work(), trigger="manual")
-    found = {}
-    _in_arabic(hashmi)
     found.update({f"member {url}": lines for url, lines in _crawl(hashmi, ["/portal/", "/services/"]).items()})
     for username, role in (("staff1", "Staff"), ("auditor1", "Auditor"), ("admin1", "Admin")):
         make_user(app, username, role)

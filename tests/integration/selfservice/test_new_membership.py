@@ -35,7 +35,7 @@ def test_registering_promising_projects_pays_and_issues_a_new_occi_number(app, s
     response = post_form(salim, f"{BASE}/details", {"voucher_code": ""})
     assert response.status_code == 302 and response.headers["Location"].endswith("/check")
     check = flat(text(salim.get(f"{BASE}/check")))
-    assert re.search(r"Registration fee RO 10 First year fee RO 25 Voucher RO 0 Total RO 35", check), check
+    assert re.search(r"Registration fee RO 10 First-year fee RO 25 Voucher discount RO 0 Total RO 35", check), check
     assert "2019-03-18" in check
 
     deliver(salim, pay_on_sandbox(salim, text(confirm(salim, BASE))))
