@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from app.domain.errors import DomainError
 from app.domain.labels import FEE_NAMES, VOUCHER_KINDS
-from app.services.clock import today
-from app.services.fees import check_schedule_editable
+from app.infrastructure.clock import today
+from app.services.membership.fee_schedules import check_schedule_editable
 from models import FeeSchedule, Governorate, Grade, GradeFee, Voucher
 from views.admin.base import AMOUNT_DESCRIPTION, ChamberModelView, omr
 from views.forms import (

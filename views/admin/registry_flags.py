@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from app.domain import labels
 from app.extensions import db
-from app.services.registry_sync import mark_flags_handled
+from app.services.registry.sync import mark_flags_handled
 from models import RegistryFlag
 from views.admin.base import ChamberModelView
 
 def flag_detail(detail) -> str:
-    """The sync writes its details as message ids (app/services/registry_bulk.py: FLAG_DETAILS)."""
+    """The sync writes its details as message ids (app/services/registry/batch.py: FLAG_DETAILS)."""
     return _(detail) if detail else labels.EMPTY
 
 

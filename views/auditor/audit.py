@@ -16,8 +16,8 @@ from markupsafe import Markup
 
 from app.domain import labels
 from app.extensions import db
-from app.services.audit_reading import record_names
-from app.services.audit_trail import verify_and_record
+from app.services.audit.reading import record_names
+from app.services.audit.verification import verify_and_record
 from models import AuditEntry
 from views import display
 

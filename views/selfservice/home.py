@@ -7,7 +7,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services.selfservice import dashboard_context
+from app.services.membership.access import dashboard_context
 from views.selfservice.wizard import clock_today, grace_days, template_helpers
 
 

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.domain.labels import SERVICES
-from app.services.fulfilment import Translated, next_steps_message, outcome_message
-from app.services.orders import cancel_order, member_order
-from app.services.refusals import OrderNotCancellable
+from app.services.membership.fulfilment import Translated, next_steps_message, outcome_message
+from app.services.payments.orders import cancel_order, member_order
+from app.services.membership.refusals import OrderNotCancellable
 from models import Certificate
 from views.forms import user_message
 from views.selfservice.wizard import checkout_response, current_member, render_page

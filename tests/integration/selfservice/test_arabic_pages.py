@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.services.job_runs import run_job
+from app.services.jobs.runs import run_job
 from jobs.scheduler import JOBS
 from tests.integration.arabic_pages import problems
 from tests.integration.helpers import login, make_user
