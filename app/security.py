@@ -23,6 +23,7 @@ class GhurfaSecurityManager(SecurityManager):
     permissionmodelview = readable.PermissionModelView
     viewmenumodelview = readable.ViewMenuModelView
     permissionviewmodelview = readable.PermissionViewModelView
+    userstatschartview = readable.UserStatsChartView
 
     def create_limiter(self, app):
         """FAB's rate limits go through Ghurfa's one limiter (and its shared storage), not a second one."""

@@ -1,8 +1,9 @@
 """What an Arabic page must not show: a raw code, `None`, or a number or Latin code inside Arabic text outside an isolate.
 
-`problems(html)` reads a page and returns one line per problem. A text run counts as
-isolated inside an element that sets `dir` (ltr, rtl or auto) or a `<bdi>`; it counts
-as "inside Arabic text" when the element holding it also holds Arabic letters.
+`problems(html)` reads a page and returns one line per problem. What must be isolated
+is what the bidirectional algorithm would reorder (see REORDERED). A text run counts as
+isolated inside a `<bdi>` or an inline element that sets `dir`; it counts as "inside
+Arabic text" when the block holding it (its paragraph) also holds Arabic letters.
 """
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from html.parser import HTMLParser
 from app.domain import labels
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
-LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+# What the bidirectional algorithm reorders inside Arabic text: Latin words and codes, and
+# numbers joined by separators or signed (dates, times, amounts, phones, serials, references).
+# A plain number ("خلال 30 يومًا", "عدد السجلات: 1204") keeps its digits in order.
+REORDERED = re.compile(r"[A-Za-z]|\+\s*[0-9]|[0-9][-/:.,+][0-9]|[0-9]-|-[0-9]")
 NONE_WORD = re.compile(r"(?<![\w-])None(?![\w-])")
 SKIPPED = {"script", "style", "pre", "code", "textarea", "head", "title", "template", "noscript", "svg"}
 INLINE = {"a", "span", "strong", "em", "b", "i", "label", "small", "button", "abbr", "u", "sub", "sup", "font",
@@ -40,7 +44,12 @@ class _Reader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         parent = self.stack[-1]
         attributes = dict(attrs)
-        isolated = parent.isolated or tag == "bdi" or "dir" in attributes
+        # Only an inline element (a <bdi>, or a span with dir) sets a run apart from its paragraph;
+        # a block with dir (even <html dir="rtl">) starts a paragraph whose runs are checked in it.
+        if tag in INLINE or tag == "bdi":
+            isolated = parent.isolated or tag == "bdi" or "dir" in attributes
+        else:
+            isolated = False
         skipped = parent.skipped or tag in SKIPPED or "hidden" in attributes or "sr-only" in (attributes.get("class") or "")
         if tag not in VOID:
             self.stack.append(_Element(tag, isolated, skipped))
@@ -76,7 +85,7 @@ class _Reader(HTMLParser):
         whole = " ".join(text for text, _ in element.texts)
         if ARABIC.search(whole):
             for text, isolated in element.texts:
-                if not isolated and LATIN_OR_DIGIT.search(text):
+                if not isolated and REORDERED.search(text):
                     self.found.append(f"not isolated in <{element.tag}>: {text[:60]!r} in {whole[:120]!r}")
 
     def close(self):

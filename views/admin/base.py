@@ -96,7 +96,7 @@ class ReadOnlyModelView(ChamberModelView):
     base_permissions = ["can_list", "can_show"]
 
 
-AMOUNT_DESCRIPTION = _l("In Omani rials, e.g. 25 or 37.500")
+AMOUNT_DESCRIPTION = _l("In Omani rials, for example 25 or 37.500")
 
 
 def refuse_unknown_actions() -> None:

@@ -131,8 +131,9 @@ class NotificationView(ReadOnlyModelView):
         "language": _l("Language"), "subject": _l("Subject"), "body": _l("Text"), "last_error": _l("Last error"),
         "provider_id": _l("Provider reference"), "created_at": _l("Created"), "text_for_staff": _l("Text"),
     }
+    # A message is shown as it was sent, set apart from the page around it.
     formatters_columns = {"text_for_staff": lambda text: _l("(not shown: it holds a code or a link)")
-                          if text is None else text}
+                          if text is None else display.isolate(text)}
 
     @action("retry_now", _l("Retry now"), _l("Send the selected failed messages again now?"), "fa-repeat")
     def retry_now(self, items):

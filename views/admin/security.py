@@ -54,6 +54,10 @@ def screen_title(view_name: str) -> Markup | str:
     if view_name in SCREEN_TITLES:
         return str(SCREEN_TITLES[view_name])
     for view in current_app.appbuilder.baseviews:
+        if type(view).__name__ == view_name and getattr(view, "resource_name", None):
+            table = getattr(getattr(getattr(view, "datamodel", None), "obj", None), "__tablename__", None)
+            records = labels.translated("entity", table, gettext) if table else view.resource_name
+            return gettext("%(records)s through the API", records=records)
         if type(view).__name__ == view_name:
             title = getattr(view, "list_title", None) or getattr(view, "title", None)
             if title:
@@ -95,7 +99,22 @@ def role_permissions(role) -> Markup:
 
 # Each class keeps FAB's name: permissions, endpoints and FAB's own links are by class name.
 class UserDBModelView(DisplayMixin, fab.UserDBModelView):
-    pass
+    # FAB's descriptions speak of OpenID and LDAP, which Ghurfa does not use.
+    description_columns = {}
+    label_columns = {
+        **fab.UserDBModelView.label_columns,
+        "login_count": _l("Login count"), "fail_login_count": _l("Failed login count"),
+        "created_on": _l("Created"), "changed_on": _l("Changed"), "created_by": _l("Created by"),
+        "changed_by": _l("Changed by"),
+    }
+
+
+class UserStatsChartView(fab.UserStatsChartView):
+    # FAB names its two charts in English only.
+    definitions = [
+        {"label": _l("Login count"), "group": "username", "series": ["login_count"]},
+        {"label": _l("Failed login count"), "group": "username", "series": ["fail_login_count"]},
+    ]
 
 
 class RoleModelView(DisplayMixin, fab.RoleModelView):

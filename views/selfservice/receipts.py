@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.domain.labels import SERVICES
-from app.services.membership.fulfilment import Translated, next_steps_message, outcome_message
+from app.services.membership.fulfilment import next_steps_message, outcome_message
 from app.services.payments.orders import cancel_order, member_order
 from app.services.membership.refusals import OrderNotCancellable
 from models import Certificate
 from views.forms import user_message
+from views.display import message_html
 from views.selfservice.wizard import checkout_response, current_member, render_page
 
 
@@ -41,7 +42,7 @@ class SelfServiceReceiptView(BaseView):
         outcome = outcome_message(order)
         response = render_page(
             "selfservice/receipt.html", title=_l(SERVICES[order.service]), order=order,
-            outcome=Translated(outcome) if outcome else "", next_steps=Translated(next_steps_message(order)),
+            outcome=message_html(outcome) if outcome else "", next_steps=message_html(next_steps_message(order)),
             certificate=certificate, last_payment=payments[-1] if payments else None,
             late_payment=any(p.status == "accepted" for p in payments),
         )

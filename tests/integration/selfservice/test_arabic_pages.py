@@ -68,6 +68,15 @@ def _in_arabic(client) -> None:
     client.get("/lang/ar")
 
 
+def test_the_page_check_finds_what_it_must():
+    page = '<html dir="rtl"><body><p>رقم <bdi dir="ltr">91868</bdi> حتى 2020-03-19</p><td>None</td>' \
+           '<td>pending_payment</td><td dir="ltr">12345</td><p>الحالة <span dir="ltr">OK</span></p></body></html>'
+    found = problems(page)
+    assert len(found) == 3 and any("2020-03-19" in f for f in found), found
+    assert any("None" in f for f in found) and any("pending_payment" in f for f in found)
+    assert not any("91868" in f or "12345" in f or "'OK'" in f for f in found)
+
+
 def _report(found: dict[str, list[str]]) -> str:
     return "\n".join(f"{url}:\n  " + "\n  ".join(sorted(set(lines))[:12]) for url, lines in found.items())
 
