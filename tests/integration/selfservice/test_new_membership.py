@@ -54,7 +54,7 @@ def test_registering_promising_projects_pays_and_issues_a_new_occi_number(app, s
         occi = membership.occi_number
         db.session.remove()
     receipt = text(salim.get(f"/services/receipt/{order.reference}"))
-    assert f"OCCI No {occi}" in receipt and "/services/certificates/" in receipt
+    assert f"OCCI No <bdi dir=\"ltr\">{occi}</bdi>" in receipt and "/services/certificates/" in receipt
 
 
 def test_a_free_membership_is_granted_at_once_without_payment(app, salim):
