@@ -4,9 +4,10 @@ import uuid
 
 from sqlalchemy import select
 
-from app.adapters.payments import BillingDetails, CheckoutRequest, make_gateway
+from app.adapters.payments import BillingDetails, CheckoutRequest
 from app.extensions import db
-from app.services.payments.reconciliation import settle
+from app.services.payments.engine import settle_order
+from app.services.payments.gateway import payment_gateway
 from jobs.scheduler import run_now
 from models import AuditEntry, Payment, ServiceOrder
 from tests.integration.helpers import make_user
@@ -36,7 +37,7 @@ def _order(app, reference: str, minutes_ago: int, amount: int = 25_000) -> tuple
 
 def _pay(app, reference: str, transaction_uuid: str, card: str, amount: int = 25_000) -> None:
     """The member pays on the sandbox's hosted page, but the reply never reaches the portal."""
-    gateway = make_gateway(app.config, instance_path=app.instance_path)
+    gateway = payment_gateway(app)
     _, fields = gateway.checkout_form(CheckoutRequest(
         reference_number=reference, transaction_uuid=transaction_uuid, amount_baisa=amount, currency="OMR",
         locale="en", billing=BillingDetails(**{k: v for k, v in BILLING.items()}),
@@ -64,7 +65,8 @@ def test_a_paid_order_is_settled_once(app):
     assert run_now(app, "reconcile_payments").counts == {"orders": 0}
     with app.app_context():
         order = db.session.get(ServiceOrder, order_id)
-        assert settle(db.session, order, order.payments[0], NOW.replace(tzinfo=None)) is False
+        assert settle_order(db.session, order, order.payments[0], now=NOW.replace(tzinfo=None),
+                            today=NOW.date()) is False
         db.session.commit()
         assert order.paid_at == NOW.replace(tzinfo=None)
         payment = order.payments[0]
