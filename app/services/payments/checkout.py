@@ -100,7 +100,7 @@ def start_checkout(session: Session, order: ServiceOrder, *, gateway: PaymentGat
     # Signed before anything is stored: a request the gateway would refuse leaves no row.
     action_url, fields = gateway.checkout_form(attempt)
     session.add(Payment(order_id=order.id, gateway=gateway_name, transaction_uuid=attempt.transaction_uuid,
-                        amount=order.total, currency=order.currency, status="pending"))
+                        amount=order.total, currency=order.currency, status="pending", created_at=now))
     session.commit()
     return action_url, fields
 
