@@ -165,8 +165,7 @@ def apply_reply(session: Session, payment: Payment, reply: GatewayReply, *, now:
                 today: dt.date) -> ReplyOutcome:
     """Records a verified reply on its payment and moves the order accordingly (no commit)."""
     order = payment.order
-    if reply.decision is Decision.ACCEPT:
-        lock_order(session, order)  # before the payment row: every path locks in this order
+    lock_order(session, order)  # the order's row before its payments': every path takes them in this order
     recorded = change_status(
         session, payment, _REPLACEABLE[reply.decision], PAYMENT_STATUS[reply.decision],
         decision=reply.decision.value, reason_code=reply.reason_code[:12], message=reply.message[:300],
