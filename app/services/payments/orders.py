@@ -65,7 +65,8 @@ def place_order(session: Session, plan: RequestPlan, *, user_id: int, now: dt.da
     `seen_fingerprint` is the plan's fingerprint as the member saw it: if the price or dates
     have moved since (a new day, a new schedule), QuoteChanged is raised. A stale unpaid
     order of the same company and service is first reconciled with `gateway` (it may have
-    been paid after all) and expired; a live one refuses the new request.
+    been paid after all: then the membership changed and QuoteChanged is raised, so the member
+    sees the new state before paying anything) and expired; a live one refuses the new request.
     """
     if seen_fingerprint is not None and seen_fingerprint != plan.fingerprint:
         raise QuoteChanged()
@@ -73,11 +74,13 @@ def place_order(session: Session, plan: RequestPlan, *, user_id: int, now: dt.da
     if existing is not None and is_stale(existing, now):
         try:
             with acting_as("job:reconcile"):
-                reconcile_order(session, existing, gateway, now=now, today=plan.quoted_on)
+                outcome = reconcile_order(session, existing, gateway, now=now, today=plan.quoted_on)
             session.commit()
         except GatewayQueryFailed:
             session.rollback()
             raise PaymentBeingChecked(reference=existing.reference) from None
+        if outcome == "settled":
+            raise QuoteChanged()
         existing = open_order(session, plan.company.id, plan.service)
     if existing is not None:
         _refuse_open_order(existing, user_id)

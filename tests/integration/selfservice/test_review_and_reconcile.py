@@ -184,3 +184,15 @@ def test_the_reconciliation_job_settles_and_carries_out_a_request_whose_reply_ne
     with app.app_context():
         assert db.session.query(Certificate).count() == 1
         db.session.remove()
+
+
+def test_starting_again_after_a_late_payment_settles_the_earlier_request_and_charges_nothing_new(app, hashmi):
+    pay_on_sandbox(hashmi, checkout(hashmi, app))  # paid at the gateway; the reply never came back
+    app.config["CLOCK_NOW"] = app.config["CLOCK_NOW"] + dt.timedelta(minutes=app.config["ORDER_TTL_MINUTES"] + 1)
+    page = checkout(hashmi, app, months="24")  # the member starts again once the request looks expired
+    assert "The price or the dates have changed" in page and 'id="gateway-form"' not in page
+    with app.app_context():
+        orders = list(db.session.scalars(select(ServiceOrder).order_by(ServiceOrder.id)))
+        assert [(o.status, [p.status for p in o.payments]) for o in orders] == [("fulfilled", ["accepted"])]
+        db.session.remove()
+    assert state(app)[2] == dt.date(2019, 3, 19)
