@@ -13,8 +13,14 @@ from typing import Any, ClassVar
 from app.domain.messages import Message, N_
 
 
-class DomainError(Exception):
-    """A request the chamber's rules refuse; nothing has been changed."""
+class TranslatableError(Exception):
+    """A refusal whose message is shown to a person in their language; nothing has been changed.
+
+    The one base of every refusal in the portal: the chamber's rules (`DomainError`),
+    refusals that depend on stored records (`ServiceRefusal`), the auditor's requests
+    (`AuditorRequestError`) and PKI logins (`PkiRefusal`) subclass it and only name their
+    default `message_id`.
+    """
 
     message_id: ClassVar[str] = N_("The request could not be completed.")
 
@@ -22,6 +28,10 @@ class DomainError(Exception):
         self.params: dict[str, Any] = dict(params)
         self.message = Message(self.message_id, self.params)
         super().__init__(str(self.message))
+
+
+class DomainError(TranslatableError):
+    """A request the chamber's rules refuse; nothing has been changed."""
 
 
 # --- money -----------------------------------------------------------------
