@@ -34,3 +34,13 @@ def test_a_refusal_translates_with_its_parameters():
     assert refusal.message.translate(lambda m: arabic.get(m, m)) == "لا يوجد حساب مسجل للرقم المدني 7324674."
     assert str(OrderNotPayable(reference="GH-1")) == "Request GH-1 cannot be paid any more."
     assert str(AuditorRequestError()) == "The request could not be completed."
+
+
+def test_a_refusal_names_its_form_field_by_class_or_when_raised():
+    from app.domain.errors import NegativeFee, ScheduleAlreadyInForce, VoucherDatesReversed
+
+    assert ScheduleAlreadyInForce(effective_from="2026-11-24").field == "effective_from"
+    assert VoucherDatesReversed(valid_from=1, valid_to=0).field == "valid_to"
+    refusal = NegativeFee(fee="Replacement certificate fee", field="replacement_fee")
+    assert refusal.field == "replacement_fee" and "field" not in refusal.params
+    assert NegativeFee(fee="x").field is None
