@@ -7,7 +7,7 @@ from flask_appbuilder.security.decorators import no_cache
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_user
 
-from app.adapters.captcha import RESPONSE_FIELD, CaptchaFailed, make_captcha
+from app.services.accounts.captcha import RESPONSE_FIELD, captcha_for, captcha_refusal
 from app.domain.errors import DomainError
 from app.domain.verification import CodeRefused, Purpose, ResendRefused
 from app.extensions import db
@@ -33,11 +33,7 @@ def page_language() -> str:
 
 def check_captcha() -> str | None:
     """None when the captcha passed (or is off), else the message to show."""
-    try:
-        make_captcha(current_app.config).verify(request.form.get(RESPONSE_FIELD), request.remote_addr)
-    except CaptchaFailed as failure:
-        return str(failure.message)
-    return None
+    return captcha_refusal(current_app.config, request.form.get(RESPONSE_FIELD), request.remote_addr)
 
 
 def verification_url(user) -> str | None:
@@ -65,7 +61,7 @@ class MemberAccountsView(BaseView):
     def _render(self, template: str, **context):
         from views.portal.dashboard import SERVICES
 
-        return self.render_template(template, captcha=make_captcha(current_app.config),
+        return self.render_template(template, captcha=captcha_for(current_app.config),
                                     page_language=page_language(), services=SERVICES, **context)
 
     # --- register ----------------------------------------------------------------------

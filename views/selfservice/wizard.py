@@ -23,11 +23,11 @@ from flask_babel import lazy_gettext as _l
 
 from app.adapters.payments import PaymentGatewayError, make_gateway
 from app.adapters.payments.sandbox_pages import EXTENSION_KEY as SANDBOX_EXTENSION
-from app.adapters.registry import RegistryError, make_registry
 from app.domain.errors import MembershipNeedsRenewal
 from app.domain.money import format_omr, format_ro
 from app.extensions import db
 from app.services.accounts import stepup
+from app.services.registry.connection import RegistryError, registry_for
 from app.infrastructure.clock import now_utc, today
 from app.services.membership.fulfilment import SERVICE_LABELS
 from app.services.payments.orders import is_stale, member_order, place_order
@@ -109,7 +109,7 @@ def grace_days() -> int:
 
 
 def registry():
-    return make_registry(current_app.config)
+    return registry_for(current_app.config)
 
 
 def payment_gateway():
@@ -220,6 +220,39 @@ class ServiceWizard(BaseView, ABC):
     def save_details(self, form, company: Company, membership: Membership | None) -> str:
         """Stores the details step's answers; returns the URL of the next step."""
         return url_for(".check")
+
+    # The step after the member chose a company, and which of their companies the first page offers.
+    after_company_step = ".details"
+
+    def offered_companies(self, companies: list[Company]) -> list[Company]:
+        return companies
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    def start(self):
+        """The first step of every service: the member chooses one of the companies the registry lists under them."""
+        member = current_member()
+        home = url_for("MemberPortalView.dashboard")
+        if request.method == "POST":
+            cr_number = choose(request.form, "cr_number")
+            try:
+                company = refresh_company(db.session, registry(), member, cr_number)
+            except RegistryError as error:
+                return self.registry_down(error, url_for(".start"))
+            except REFUSALS as refusal:
+                return self.page("selfservice/message.html", 404, message=user_message(refusal),
+                                 link=url_for(".start"))
+            if company is None:
+                abort(404)
+            self.state.clear()
+            self.state.update(cr=cr_number)
+            return redirect(url_for(self.after_company_step))
+        try:
+            companies = refresh_member_companies(db.session, registry(), member)
+        except RegistryError as error:
+            return self.registry_down(error, home)
+        return self.page("selfservice/choose_company.html", companies=self.offered_companies(companies),
+                         selected=self.state.get("cr"), back_url=home)
 
     def summary_rows(self, plan: RequestPlan) -> list[tuple]:
         return []
@@ -345,7 +378,6 @@ def iso(day: dt.date | str | None) -> str:
     return day if isinstance(day, str) else day.isoformat()
 
 
-
 class MembershipServiceWizard(ServiceWizard):
     """Services on an existing membership: choose the CR, then the OCCI number, then the details."""
 
@@ -356,35 +388,13 @@ class MembershipServiceWizard(ServiceWizard):
         membership = member_membership(db.session, member, cr_number, occi_number)
         return (membership.company, membership) if membership is not None else None
 
+    after_company_step = ".membership"
+
     def back_from_details(self) -> str:
         return url_for(".membership")
 
-    @expose("/", methods=["GET", "POST"])
-    @has_access
-    def start(self):
-        member = current_member()
-        home = url_for("MemberPortalView.dashboard")
-        if request.method == "POST":
-            cr_number = choose(request.form, "cr_number")
-            try:
-                company = refresh_company(db.session, registry(), member, cr_number)
-            except RegistryError as error:
-                return self.registry_down(error, url_for(".start"))
-            except REFUSALS as refusal:
-                return self.page("selfservice/message.html", 404, message=user_message(refusal),
-                                 link=url_for(".start"))
-            if company is None:
-                abort(404)
-            self.state.clear()
-            self.state.update(cr=cr_number)
-            return redirect(url_for(".membership"))
-        try:
-            companies = refresh_member_companies(db.session, registry(), member)
-        except RegistryError as error:
-            return self.registry_down(error, home)
-        companies = [c for c in companies if c.memberships]
-        return self.page("selfservice/choose_company.html", companies=companies, selected=self.state.get("cr"),
-                         back_url=home)
+    def offered_companies(self, companies: list[Company]) -> list[Company]:
+        return [company for company in companies if company.memberships]
 
     @expose("/membership", methods=["GET", "POST"])
     @has_access
