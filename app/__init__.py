@@ -63,6 +63,8 @@ def create_app(config: object | None = None, **overrides) -> Flask:
 
     import models  # noqa: F401  (registers every table)
 
+    models.Membership.status_clock = _membership_status_clock
+
     install_engine_hooks()
     db.init_app(app)
     audit.install(FsaSession)
@@ -88,6 +90,15 @@ def create_app(config: object | None = None, **overrides) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _membership_status_clock():
+    """Today's date and the grace period of the app serving the request, for Membership.status."""
+    from flask import current_app
+
+    from app.infrastructure.clock import today
+
+    return today(current_app.config), int(current_app.config["GRACE_DAYS"])
 
 
 def _chamber_name(app: Flask):
