@@ -130,7 +130,8 @@ def public_url(path: str) -> str:
 
 def require_step_up(company_id: int, return_to: str):
     """None when a fresh PKI proof for this company is in the session, else the redirect to the IdP."""
-    return stepup.require(company_id, return_to)
+    sign_in = stepup.require(company_id, return_to)
+    return redirect(sign_in) if sign_in is not None else None
 
 
 # --- the wizard's answers ---------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -36,6 +36,7 @@ from app.domain.verification import (
 )
 from app.services.accounts import login_sessions
 from app.infrastructure.clock import now_utc
+from app.services.notifications.links import page_link
 from app.services.notifications.outbox import deliver_now, queue_message
 from app.services.accounts.passwords import check_password_policy, hash_password
 from models import Member, VerificationCode
@@ -293,7 +294,7 @@ def request_password_reset(session: Session, typed_email: str, *, language: str)
         log.info("password reset for user %s not sent: asked again too soon", user.id)
         return
     token = _new_secret(session, user, Purpose.RESET, user.email, lifetime, now, enforce_limits=False)
-    link = config["PUBLIC_BASE_URL"].rstrip("/") + url_for("MemberAccountsView.reset_password", token=token)
+    link = page_link(config, "reset_password", token=token)
     notes = queue_message(session, template="password_reset", language=member.language if member else language,
                           context={"name": member.first_name if member else user.first_name, "link": link,
                                    "minutes": int(lifetime.total_seconds() // 60)},
@@ -344,5 +345,5 @@ def announce_password_changed(session: Session, user, member: Member | None):
     """Queues the "your password was changed" email in the caller's transaction."""
     return queue_message(session, template="password_changed", language=member.language if member else "en",
                          context={"name": member.first_name if member else user.first_name,
-                                  "login_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/login/"},
+                                  "login_url": page_link(current_app.config, "login")},
                          email=user.email, user_id=user.id)
