@@ -282,23 +282,22 @@ class ServiceWizard(BaseView, ABC):
         current_app.logger.warning("registry unavailable for %s: %s", self.service, getattr(error, "detail", error))
         return self.page("selfservice/message.html", 503, message=str(error.message), link=back_url)
 
-    def _subject_or_restart(self, member: Member):
+    def checked_subject(self, step: str):
+        """The member, company and membership of a step after the first, with the response to
+        send instead when there is none (back to the start) or no fresh identity check (to the IdP)."""
+        member = current_member()
         found = self.subject(member)
         if found is None:
-            return None, redirect(url_for(".start"))
-        return found, None
+            return (member, None, None), redirect(url_for(".start"))
+        company, membership = found
+        return (member, company, membership), require_step_up(company.id, url_for(step))
 
     @expose("/details", methods=["GET", "POST"])
     @has_access
     def details(self):
-        member = current_member()
-        found, restart = self._subject_or_restart(member)
-        if restart:
-            return restart
-        company, membership = found
-        gate = require_step_up(company.id, url_for(".details"))
-        if gate is not None:
-            return gate
+        (member, company, membership), elsewhere = self.checked_subject(".details")
+        if elsewhere is not None:
+            return elsewhere
         error = refusal = None
         if request.method == "POST":
             try:
@@ -316,14 +315,9 @@ class ServiceWizard(BaseView, ABC):
     @expose("/check", methods=["GET", "POST"])
     @has_access
     def check(self):
-        member = current_member()
-        found, restart = self._subject_or_restart(member)
-        if restart:
-            return restart
-        company, membership = found
-        gate = require_step_up(company.id, url_for(".check"))
-        if gate is not None:
-            return gate
+        (member, company, membership), elsewhere = self.checked_subject(".check")
+        if elsewhere is not None:
+            return elsewhere
         context = {"company": company, "membership": membership, "back_url": self.back_from_check()}
         try:
             plan = self.plan(company, membership)
@@ -396,6 +390,16 @@ class MembershipServiceWizard(ServiceWizard):
 
     def offered_companies(self, companies: list[Company]) -> list[Company]:
         return [company for company in companies if company.memberships]
+
+    def membership_rows(self, plan: RequestPlan) -> list[tuple]:
+        """The membership a request is about, first on the check-your-answers page."""
+        membership = plan.membership
+        return [
+            (_l("CR number"), plan.company.cr_number),
+            (_l("OCCI number"), membership.occi_number),
+            (_l("Grade"), local_name(membership.grade)),
+            (_l("Expiry date"), iso(membership.expires_on)),
+        ]
 
     @expose("/membership", methods=["GET", "POST"])
     @has_access
