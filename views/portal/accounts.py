@@ -52,7 +52,7 @@ def landing_url(user) -> str:
 
 
 class MemberAccountsView(BaseView):
-    """Reachable without logging in (no @has_access): the account pages of the seed's sections 1 and 2."""
+    """Reachable without logging in (no @has_access): registering, verifying the email and mobile, and resetting a password."""
 
     route_base = ""
     default_view = "register"

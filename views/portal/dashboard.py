@@ -1,4 +1,4 @@
-"""The e-services dashboard (seed section 2): a greeting and the five services."""
+"""The e-services dashboard: a greeting and the five services."""
 from __future__ import annotations
 
 from dataclasses import dataclass
