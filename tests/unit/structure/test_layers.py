@@ -8,16 +8,6 @@ from tests.unit.structure.import_graph import cycles, import_graph, project_modu
 
 GRAPH = import_graph()
 
-# The payment road still has these two knots, untied by the payment engine that places and
-# settles orders in one module and hands the gateway over: empty these sets when it lands.
-PAYMENT_CYCLES = [["app.services.payments.checkout", "app.services.payments.orders"]]
-PAYMENT_VIEW_ADAPTERS = {
-    ("views.selfservice", "app.adapters.payments"),
-    ("views.selfservice.payments", "app.adapters.payments"),
-    ("views.selfservice.wizard", "app.adapters.payments"),
-    ("views.selfservice.wizard", "app.adapters.payments.sandbox_pages"),
-}
-
 
 def _edges(source_prefix: str, target_prefix: str) -> list[str]:
     return sorted(
@@ -36,13 +26,11 @@ def test_the_graph_sees_imports_inside_functions_too():
 
 
 def test_no_import_cycle_between_modules_of_app_views_jobs_and_models():
-    assert [group for group in cycles(GRAPH) if group not in PAYMENT_CYCLES] == []
+    assert cycles(GRAPH) == []
 
 
 def test_views_import_no_adapter():
-    found = {(module, target) for module, targets in GRAPH.items() if module.startswith("views")
-             for target in targets if target.startswith("app.adapters")}
-    assert sorted(found - PAYMENT_VIEW_ADAPTERS) == []
+    assert _edges("views", "app.adapters") == []
 
 
 def test_a_cycle_is_found():
