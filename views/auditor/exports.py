@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.extensions import db
-from app.services.exports.export import ExportError, ExportRequest, open_export
+from app.services.exports.errors import ExportError
+from app.services.exports.export import ExportRequest, open_export
 from views import display
 from views.forms import user_message
 
