@@ -36,6 +36,7 @@ from app.domain.verification import (
 )
 from app.services import login_sessions
 from app.services.clock import now_utc
+from app.services.member_names import greeting_name
 from app.services.notifications import deliver_now, queue_message
 from app.services.passwords import check_password_policy, hash_password
 from models import Member, VerificationCode
@@ -207,7 +208,7 @@ def _send_code(session: Session, member: Member, purpose: Purpose, now: dt.datet
     to = user.email if purpose is Purpose.EMAIL else member.mobile
     code = _new_secret(session, user, purpose, to, rules.lifetime, now, enforce_limits)
     minutes = int(rules.lifetime.total_seconds() // 60)
-    context = {"name": member.first_name, "code": code, "minutes": minutes}
+    context = {"name": greeting_name(session, member), "code": code, "minutes": minutes}
     if purpose is Purpose.EMAIL:
         return queue_message(session, template="email_verification", language=member.language, context=context,
                              email=to, user_id=user.id, sensitive=True)
@@ -295,7 +296,8 @@ def request_password_reset(session: Session, typed_email: str, *, language: str)
     token = _new_secret(session, user, Purpose.RESET, user.email, lifetime, now, enforce_limits=False)
     link = config["PUBLIC_BASE_URL"].rstrip("/") + url_for("MemberAccountsView.reset_password", token=token)
     notes = queue_message(session, template="password_reset", language=member.language if member else language,
-                          context={"name": member.first_name if member else user.first_name, "link": link,
+                          context={"name": greeting_name(session, member) if member else user.first_name,
+                                   "link": link,
                                    "minutes": int(lifetime.total_seconds() // 60)},
                           email=user.email, user_id=user.id, sensitive=True)
     session.commit()
@@ -343,6 +345,6 @@ def reset_password(session: Session, token: str, new_password: str) -> None:
 def announce_password_changed(session: Session, user, member: Member | None):
     """Queues the "your password was changed" email in the caller's transaction."""
     return queue_message(session, template="password_changed", language=member.language if member else "en",
-                         context={"name": member.first_name if member else user.first_name,
+                         context={"name": greeting_name(session, member) if member else user.first_name,
                                   "login_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/login/"},
                          email=user.email, user_id=user.id)

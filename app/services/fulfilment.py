@@ -22,6 +22,7 @@ from app.domain.membership import certificate_dates_valid
 from app.domain.messages import Message, N_
 from app.services.certificates import issue_certificate
 from app.services.counters import allocate_occi_number
+from app.services.member_names import greeting_name
 from app.services.notifications import queue_message
 from app.services.refusals import BilingualText
 from app.services.transitions import change_status
@@ -178,7 +179,7 @@ def _queue_messages(session: Session, order: ServiceOrder, certificate: Certific
     user = order.user
     result = order.details["result"]
     context = {
-        "name": member.full_name if member else f"{user.first_name} {user.last_name}",
+        "name": greeting_name(session, member) if member else f"{user.first_name} {user.last_name}",
         "service": Translated(Message(SERVICE_LABELS[order.service])),
         "outcome": Translated(outcome_message(order)),
         "next_steps": Translated(next_steps_message(order)),
@@ -192,4 +193,5 @@ def _queue_messages(session: Session, order: ServiceOrder, certificate: Certific
         session, template="service_fulfilled", language=member.language if member else "en",
         context=context, email=user.email, mobile=member.mobile if member else None,
         user_id=order.user_id, dedupe_key=f"order:{order.reference}:fulfilled",
+        certificate_id=certificate.id if certificate is not None else None,
     )

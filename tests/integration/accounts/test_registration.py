@@ -55,7 +55,7 @@ def test_the_seed_registration_goes_through_email_then_sms(app, client, outbox, 
     mail = mails_to(outbox, "iamsa@chamberoman.com")[-1]
     assert mail["Subject"] == "Your email verification code"
     text = mail.get_body(("plain",)).get_content()
-    assert "Dear shmoouqa," in text and "within 10 minutes" in text
+    assert "Hello shmoouqa," in text and "within 10 minutes" in text
     code = text.split("Your email verification code : ", 1)[1][:6]
     assert code.isalpha() and len(code) == 6
     assert f">{code}</strong>" in mail.get_body(("html",)).get_content()
@@ -193,7 +193,7 @@ def test_markup_in_a_name_is_shown_as_text_everywhere(app, client, outbox):
     html_part = mail.get_body(("html",)).get_content()
     assert "<script>" not in html_part and "&lt;script&gt;" in html_part
     # The plain-text part is not HTML: the name is written as typed.
-    assert f"Dear {name}," in mail.get_body(("plain",)).get_content()
+    assert f"Hello {name}," in mail.get_body(("plain",)).get_content()
 
 
 def test_the_captcha_is_off_without_keys_and_the_page_says_so(client):
