@@ -11,7 +11,7 @@ from app.domain.vouchers import normalise_voucher_code
 from app.extensions import db
 from app.services.quotes import RequestPlan, plan_new_membership
 from app.services.refusals import REFUSALS
-from app.services.selfservice import member_company, refresh_company, refresh_member_companies
+from app.services.selfservice import member_companies, member_company, refresh_company, refresh_member_companies
 from views.forms import user_message
 from views.selfservice.wizard import (
     ServiceWizard,
@@ -72,6 +72,12 @@ class SelfServiceNewMembershipView(ServiceWizard):
             if company is None:
                 abort(404)
             self.state.clear()
+            refusal = self.eligibility(company, None)
+            if refusal is not None:
+                # Already a member, say: known now, so said before the identity check.
+                companies = member_companies(db.session, member)
+                return self.page("selfservice/choose_company.html", 422, companies=companies, selected=cr_number,
+                                 error=user_message(refusal), back_url=home)
             self.state.update(cr=cr_number)
             return redirect(url_for(".details"))
         try:

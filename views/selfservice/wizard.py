@@ -74,6 +74,7 @@ def template_helpers() -> dict:
         "line_labels": LINE_LABELS,
         "service_labels": SERVICE_LABELS,
         "pick": lambda en, ar: str(BilingualText(en or "", ar or "")),
+        "company_name": local_name,
         "disclaimer": PAYMENT_DISCLAIMER,
     }
 
@@ -262,6 +263,13 @@ class ServiceWizard(BaseView, ABC):
         if restart:
             return restart
         company, membership = found
+        if request.method == "GET":
+            # What the portal already knows refuses the request before the identity check is asked for.
+            early = self.eligibility(company, membership)
+            if early is not None:
+                return self.page("selfservice/message.html", 422, message=user_message(early),
+                                 membership=membership, needs_renewal=isinstance(early, MembershipNeedsRenewal),
+                                 link=self.back_from_details())
         gate = require_step_up(company.id, url_for(".details"))
         if gate is not None:
             return gate
@@ -395,8 +403,17 @@ class MembershipServiceWizard(ServiceWizard):
             return redirect(url_for(".start"))
         if request.method == "POST":
             occi_number = choose(request.form, "occi_number")
-            if member_membership(db.session, member, company.cr_number, occi_number) is None:
+            membership = member_membership(db.session, member, company.cr_number, occi_number)
+            if membership is None:
                 abort(404)
+            refusal = self.eligibility(company, membership)
+            if refusal is not None:
+                # Said here, before the identity check: nothing the member proves would change it.
+                return self.page("selfservice/choose_membership.html", 422, company=company,
+                                 memberships=company.memberships, selected=occi_number, membership=membership,
+                                 error=user_message(refusal),
+                                 needs_renewal=isinstance(refusal, MembershipNeedsRenewal),
+                                 back_url=url_for(".start"))
             self.state.keep_only("cr")
             self.state.update(occi=occi_number)
             return redirect(url_for(".details"))
