@@ -16,12 +16,15 @@ OPEN_WHILE_UNVERIFIED = {
 def register(appbuilder: AppBuilder) -> None:
     from views.portal.accounts import MemberAccountsView
     from views.portal.dashboard import MemberPortalView
+    from views.portal.profile import MemberProfileView, members_profile_instead_of_fab_userinfo
 
     appbuilder.add_view_no_menu(MemberAccountsView)
+    appbuilder.add_view_no_menu(MemberProfileView)
     appbuilder.add_view(MemberPortalView, "E-services dashboard", label=_l("E-services dashboard"),
                         icon="fa-th-large")
     app = current_app
     app.before_request(finish_verification_first)
+    app.before_request(members_profile_instead_of_fab_userinfo)
     app.register_error_handler(429, too_many_requests)
 
 

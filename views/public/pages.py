@@ -59,7 +59,7 @@ def way_back() -> str:
                 return url_for("MemberPortalView.dashboard")
     except Exception:  # an error page must render even when the database is what failed
         log.debug("no member lookup for the error page", exc_info=True)
-    return url_for(current_app.appbuilder.indexview.endpoint + ".index") if current_app.appbuilder.indexview else "/"
+    return current_app.appbuilder.get_url_for_index
 
 
 def error_page(status: int):
