@@ -41,7 +41,7 @@ def live_server(tmp_path_factory):
     from werkzeug.serving import make_server
 
     from app import create_app
-    from app.services.bootstrap import prepare_database
+    from app.services.setup.bootstrap import prepare_database
     from config import TestConfig
 
     holder = {}

@@ -9,8 +9,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services import accounts
-from app.services.member_names import greeting_name
+from app.services.accounts import registration as accounts
+from app.services.accounts.member_names import greeting_name
 from views.portal.accounts import page_language
 from views.selfservice.home import dashboard_sections_context
 

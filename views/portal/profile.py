@@ -11,8 +11,9 @@ from app.domain.errors import DomainError
 from app.domain.verification import CodeRefused, Purpose, ResendRefused
 from app.extensions import db
 from app.i18n import SESSION_KEY
-from app.services import accounts, login_sessions, profile
-from app.services.member_names import greeting_name
+from app.services.accounts import login_sessions, profile
+from app.services.accounts import registration as accounts
+from app.services.accounts.member_names import greeting_name
 from views.forms import user_message
 from views.portal.accounts import page_language
 from views.portal.forms import ChangeEmailForm, ChangeMobileForm, ChangePasswordForm, CodeForm, LanguageForm

@@ -53,7 +53,7 @@ def way_back() -> str:
     try:
         if current_user.is_authenticated:
             from app.extensions import db
-            from app.services import accounts
+            from app.services.accounts import registration as accounts
 
             if accounts.member_of(db.session, current_user.id) is not None:
                 return url_for("MemberPortalView.dashboard")
@@ -94,6 +94,7 @@ def _handle_unexpected(error: Exception):
 
 def register(appbuilder, app: Flask) -> None:
     appbuilder.add_view_no_menu(ContactView)
+    app.jinja_env.globals["ghurfa_contact_url"] = lambda: url_for("ContactView.contact")
     app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), 301))
     for status in (403, 404):
         app.register_error_handler(status, _handle_http)

@@ -72,7 +72,7 @@ def test_the_completion_email_carries_the_certificate_pdf(app, salim):
 
     from pypdf import PdfReader
 
-    from app.services.notifications import Dispatcher
+    from app.services.notifications.outbox import Dispatcher
 
     renew(salim, app, civil_id="1526575")
     with app.app_context():
