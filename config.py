@@ -62,6 +62,14 @@ class Config:
     CHAMBER_NAME_EN = _env("CHAMBER_NAME_EN", "Oman Chamber of Commerce & Industry")
     CHAMBER_NAME_AR = _env("CHAMBER_NAME_AR", "غرفة تجارة وصناعة عمان")
     CHAMBER_EMBLEM = _env("CHAMBER_EMBLEM")  # path to a PNG; a drawn emblem when unset
+    # The "Contact us" page: the chamber's details, each in both languages where it is text.
+    CHAMBER_ADDRESS_EN = _env("CHAMBER_ADDRESS_EN", "P.O. Box 1400, Ruwi, Postal Code 112, Muscat, Sultanate of Oman")
+    CHAMBER_ADDRESS_AR = _env("CHAMBER_ADDRESS_AR", "ص.ب 1400، روي، الرمز البريدي 112، مسقط، سلطنة عمان")
+    CHAMBER_PHONE = _env("CHAMBER_PHONE", "+968 24763700")
+    CHAMBER_EMAIL = _env("CHAMBER_EMAIL", "info@chamberoman.om")
+    CHAMBER_WEBSITE = _env("CHAMBER_WEBSITE", "https://chamberoman.om")
+    CHAMBER_HOURS_EN = _env("CHAMBER_HOURS_EN", "Sunday to Thursday, 7:30 to 14:30")
+    CHAMBER_HOURS_AR = _env("CHAMBER_HOURS_AR", "من الأحد إلى الخميس، من 7:30 إلى 14:30")
     GRACE_DAYS = _env_int("GRACE_DAYS", 30)
     ORDER_TTL_MINUTES = _env_int("ORDER_TTL_MINUTES", 60)
     LOAD_DEMO_DATA = _env_bool("LOAD_DEMO_DATA", not PRODUCTION)

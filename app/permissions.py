@@ -28,8 +28,10 @@ API_VIEWS = (
     "|VoucherApi|ServiceOrderApi|OrderLineApi|PaymentApi|CertificateApi|NotificationApi|JobRunApi|AuditEntryApi"
 )
 
-# Menus a role can open (menu_access on menu names).
-BACK_OFFICE_MENUS = "Chamber|Members|Payments|Operations|Reports|Audit"
+# Menus staff can open (menu_access on menu names). The Audit menu holds only auditors' pages.
+BACK_OFFICE_MENUS = "Chamber|Members|Payments|Operations|Reports"
+# What auditors read: everything but the members' own portal (its dashboard is no back-office page).
+AUDITOR_READ_VIEWS = "^(?!E-services dashboard$|MemberPortalView$|MemberProfileView$).*"
 
 FAB_ROLES = {
     ADMIN: [[".*", ".*"]],
@@ -45,14 +47,14 @@ FAB_ROLES = {
     ],
     AUDITOR: [
         # Read everything the back office shows, including users and the audit log; never write.
-        [".*", f"^({READ_PERMISSIONS})$"],
+        [AUDITOR_READ_VIEWS, f"^({READ_PERMISSIONS})$"],
         ["^(AuditLogView|ExportView|ReportsView|AuditVerifyView)$", "^(can_verify|can_export|can_reports|can_index)$"],
         ["^(UserDBModelView)$", "^(can_userinfo)$"],
         [f"^({API_VIEWS}|OpenApi|SwaggerView)$", "^(can_get|can_info|can_show)$"],
     ],
     MEMBER: [
         # SelfServiceView and its wizards: SelfServiceRenewalView, SelfServiceReceiptView, ...
-        ["^(MemberPortalView|SelfService[A-Za-z]*View|MemberCertificateView)$", "^(can_.*)$"],
+        ["^(MemberPortalView|MemberProfileView|SelfService[A-Za-z]*View|MemberCertificateView)$", "^(can_.*)$"],
         ["^E-services dashboard$", "^menu_access$"],
     ],
 }

@@ -39,6 +39,8 @@ class Notification(Timestamps, Model):
     # Messages carrying a secret (a verification code, a reset link) are blanked once delivered.
     sensitive: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # An email that carries a membership certificate: its PDF is attached when the mail is sent.
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
 
     user = relationship("User", foreign_keys=[user_id])
 

@@ -17,6 +17,10 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     appbuilder.add_view_no_menu(CertificateCheckView)
 
+    from views.public.pages import register as register_public_pages
+
+    register_public_pages(appbuilder, current_app)
+
     from views.pki import register as register_pki
 
     register_pki(appbuilder)

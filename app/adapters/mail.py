@@ -33,7 +33,7 @@ from app.adapters.delivery import (
 
 __all__ = [
     "DeliveryFailed", "DeliveryReceipt", "InvalidMessage", "AdapterConfigError",
-    "MailMessage", "Mailer", "SmtpMailer", "OutboxMailer", "build_email", "make_mailer",
+    "MailAttachment", "MailMessage", "Mailer", "SmtpMailer", "OutboxMailer", "build_email", "make_mailer",
     "SECURITY_MODES",
 ]
 
@@ -69,6 +69,16 @@ def parse_address(value: Any) -> Address:
 
 
 @dataclass(frozen=True)
+class MailAttachment:
+    """A file sent with a mail (a certificate PDF)."""
+
+    filename: str
+    content: bytes
+    maintype: str = "application"
+    subtype: str = "pdf"
+
+
+@dataclass(frozen=True)
 class MailMessage:
     """One mail to one recipient; checked when built, so a bad address never reaches a sender."""
 
@@ -78,6 +88,7 @@ class MailMessage:
     html_body: str | None = None
     reply_to: str | None = None
     message_id: str | None = None
+    attachments: tuple[MailAttachment, ...] = ()
 
     def __post_init__(self) -> None:
         parse_address(self.to)
@@ -124,6 +135,9 @@ def build_email(msg: MailMessage, sender: str, *, now, eight_bit: bool = False) 
         for part in em.iter_parts():
             # The email package repeats MIME-Version on added parts; only the top needs it.
             del part["MIME-Version"]
+    for attachment in msg.attachments:
+        em.add_attachment(attachment.content, maintype=attachment.maintype, subtype=attachment.subtype,
+                          filename=attachment.filename)
     return em
 
 

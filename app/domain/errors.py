@@ -326,3 +326,18 @@ class IdNumberTaken(AccountRefused):
 
 class NothingToVerify(AccountRefused):
     message_id = N_("This account has nothing left to verify.")
+
+
+# --- a member's own profile ----------------------------------------------------------------
+
+class CurrentPasswordWrong(AccountRefused):
+    field = "current_password"
+    message_id = N_("The current password is not right.")
+
+
+class ContactUnchanged(AccountRefused):
+    message_id = N_("This is already the address on your account.")
+
+
+class NoContactChangePending(AccountRefused):
+    message_id = N_("No change is waiting for a code. Enter the new address again.")

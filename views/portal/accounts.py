@@ -17,6 +17,8 @@ from views.portal.forms import CodeForm, ForgotPasswordForm, RegistrationForm, R
 from views.portal.limits import (
     account_key,
     client_address,
+    count_attempt,
+    limit_attempts_from_config,
     limit_from_config,
     reset_token_key,
     typed_email_key,
@@ -67,13 +69,14 @@ class MemberAccountsView(BaseView):
 
     @expose("/register/", methods=["GET", "POST"])
     @no_cache
-    @limit_from_config("RATELIMIT_REGISTER_PER_ADDRESS", key_func=client_address, methods=["POST"])
-    @limit_from_config("RATELIMIT_REGISTER_PER_ACCOUNT", key_func=typed_email_key, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_REGISTER_PER_ADDRESS", key_func=client_address, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_REGISTER_PER_ACCOUNT", key_func=typed_email_key, methods=["POST"])
     def register(self):
         if current_user.is_authenticated:
             return redirect(landing_url(current_user))
         form = RegistrationForm()
         if request.method == "POST" and form.validate():
+            count_attempt()
             problem = check_captcha()
             if problem:
                 flash(problem, "danger")
@@ -91,6 +94,9 @@ class MemberAccountsView(BaseView):
                     login_user(member.user, remember=False)
                     flash(gettext("We emailed a verification code to %(email)s.", email=member.user.email), "info")
                     return redirect(url_for("MemberAccountsView.verify_email"))
+        return self.register_page(form)
+
+    def register_page(self, form):
         return self._render("portal/register.html", form=form, title=gettext("Register an e-service account"))
 
     @staticmethod
@@ -113,15 +119,15 @@ class MemberAccountsView(BaseView):
 
     @expose("/register/verify-email", methods=["GET", "POST"])
     @no_cache
-    @limit_from_config("RATELIMIT_CODE_PER_ADDRESS", key_func=client_address, methods=["POST"])
-    @limit_from_config("RATELIMIT_CODE_PER_ACCOUNT", key_func=account_key, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_CODE_PER_ADDRESS", key_func=client_address, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_CODE_PER_ACCOUNT", key_func=account_key, methods=["POST"])
     def verify_email(self):
         return self._verify(Purpose.EMAIL)
 
     @expose("/register/verify-mobile", methods=["GET", "POST"])
     @no_cache
-    @limit_from_config("RATELIMIT_CODE_PER_ADDRESS", key_func=client_address, methods=["POST"])
-    @limit_from_config("RATELIMIT_CODE_PER_ACCOUNT", key_func=account_key, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_CODE_PER_ADDRESS", key_func=client_address, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_CODE_PER_ACCOUNT", key_func=account_key, methods=["POST"])
     def verify_mobile(self):
         return self._verify(Purpose.MOBILE)
 
@@ -134,6 +140,7 @@ class MemberAccountsView(BaseView):
             return redirect(landing_url(current_user))
         form = CodeForm()
         if request.method == "POST" and form.validate():
+            count_attempt()
             try:
                 verification_codes.verify_code(db.session, current_user.id, purpose, form.code.data)
             except CodeRefused as refusal:
@@ -147,9 +154,28 @@ class MemberAccountsView(BaseView):
                     return redirect(url_for("MemberAccountsView.verify_mobile"))
                 flash(gettext("Your mobile number is verified. Registration is complete."), "success")
                 return redirect(url_for("MemberPortalView.dashboard"))
+        return self.verify_page(purpose, form, member)
+
+    def verify_page(self, purpose: Purpose, form, member):
         template = "portal/verify_email.html" if purpose is Purpose.EMAIL else "portal/verify_mobile.html"
         title = gettext("Email verification") if purpose is Purpose.EMAIL else gettext("Mobile verification")
         return self._render(template, form=form, member=member, title=title)
+
+    # --- the same pages, refused for too many attempts: what was typed stays in the form ---------
+
+    def limited_page(self, endpoint: str):
+        """The page of `endpoint` with the submitted form as typed, or None when it has no such page."""
+        method = endpoint.rsplit(".", 1)[-1]
+        if method == "register":
+            return self.register_page(RegistrationForm())
+        if method == "forgot_password":
+            return self.forgot_password_page(ForgotPasswordForm())
+        if method in ("verify_email", "verify_mobile") and current_user.is_authenticated:
+            purpose = Purpose.EMAIL if method == "verify_email" else Purpose.MOBILE
+            return self.verify_page(purpose, CodeForm(), verification_codes.member_of(db.session, current_user.id))
+        if method == "reset_password":
+            return self.reset_password_page(ResetPasswordForm())
+        return None
 
     @expose("/register/resend", methods=["POST"])
     @limit_from_config("RATELIMIT_CODE_PER_ADDRESS", key_func=client_address, methods=["POST"])
@@ -171,11 +197,12 @@ class MemberAccountsView(BaseView):
 
     @expose("/forgot-password/", methods=["GET", "POST"])
     @no_cache
-    @limit_from_config("RATELIMIT_RESET_PER_ADDRESS", key_func=client_address, methods=["POST"])
-    @limit_from_config("RATELIMIT_RESET_PER_ACCOUNT", key_func=typed_email_key, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_RESET_PER_ADDRESS", key_func=client_address, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_RESET_PER_ACCOUNT", key_func=typed_email_key, methods=["POST"])
     def forgot_password(self):
         form = ForgotPasswordForm()
         if request.method == "POST" and form.validate():
+            count_attempt()
             problem = check_captcha()
             if problem:
                 flash(problem, "danger")
@@ -185,12 +212,15 @@ class MemberAccountsView(BaseView):
                 flash(gettext("If %(email)s belongs to an account, a link to choose a new password is on its "
                               "way. Check your inbox.", email=form.email.data), "info")
                 return redirect(url_for("MemberAccountsView.forgot_password"))
+        return self.forgot_password_page(form)
+
+    def forgot_password_page(self, form):
         return self._render("portal/forgot_password.html", form=form, title=gettext("Forgot password"))
 
     @expose("/reset-password/<token>", methods=["GET", "POST"])
     @no_cache
-    @limit_from_config("RATELIMIT_RESET_PER_ADDRESS", key_func=client_address, methods=["POST"])
-    @limit_from_config("RATELIMIT_RESET_PER_ACCOUNT", key_func=reset_token_key, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_RESET_PER_ADDRESS", key_func=client_address, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_RESET_PER_ACCOUNT", key_func=reset_token_key, methods=["POST"])
     def reset_password(self, token: str):
         try:
             row = password_reset.find_reset(db.session, token)
@@ -200,6 +230,7 @@ class MemberAccountsView(BaseView):
             return self._no_referrer(response, 404)
         form = ResetPasswordForm(email=row.user.email)
         if request.method == "POST" and form.validate():
+            count_attempt()
             try:
                 password_reset.reset_password(db.session, token, form.password.data)
             except DomainError as refusal:
@@ -210,9 +241,11 @@ class MemberAccountsView(BaseView):
                 login_sessions.rotate_session()
             flash(gettext("Your password was changed. Log in with the new password."), "success")
             return redirect(current_app.appbuilder.get_url_for_login)
-        response = self.render_template("portal/reset_password.html", form=form, invalid=None,
-                                        title=gettext("Choose a new password"))
-        return self._no_referrer(response, 200)
+        return self._no_referrer(self.reset_password_page(form), 200)
+
+    def reset_password_page(self, form):
+        return self.render_template("portal/reset_password.html", form=form, invalid=None,
+                                    title=gettext("Choose a new password"))
 
     @staticmethod
     def _no_referrer(body, status: int):

@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.services.accounts import verification_codes
+from app.services.accounts.member_names import greeting_name
+from views.portal.accounts import page_language
 from views.selfservice.home import dashboard_sections_context
 
 
@@ -45,7 +47,8 @@ class MemberPortalView(BaseView):
     @has_access
     def dashboard(self):
         member = verification_codes.member_of(db.session, g.user.id)
-        name = member.full_name if member is not None else g.user.get_full_name()
+        name = (greeting_name(db.session, member, page_language()) if member is not None
+                else g.user.get_full_name())
         # The member's companies, memberships, requests and certificates (views.selfservice).
         sections = dashboard_sections_context(member) if member is not None else {}
         return self.render_template("portal/dashboard.html", member=member, name=name, services=SERVICES,

@@ -174,3 +174,46 @@ class ResetPasswordForm(NewPasswordChecks, FlaskForm):
     def account_email(self) -> str | None:
         return self._email
 
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED),
+                                                                         _too_long(PASSWORD_MAX_LENGTH)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED), _too_long(PASSWORD_MAX_LENGTH)])
+    confirm_password = PasswordField(_l("Confirm password"), validators=[DataRequired(REQUIRED)])
+
+    def __init__(self, *args, email: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._email = email
+        self.password.description = password_advice()
+
+    validate_password = ResetPasswordForm.validate_password
+    validate_confirm_password = ResetPasswordForm.validate_confirm_password
+
+
+class ChangeEmailForm(FlaskForm):
+    email = StringField(_l("New email address"), filters=[strip],
+                        validators=[DataRequired(REQUIRED), _too_long(EMAIL_LENGTH), an_email])
+
+
+class ChangeMobileForm(FlaskForm):
+    mobile = StringField(_l("New mobile number"), filters=[strip],
+                         description=_l("An Omani number of 8 digits, or + and the country code for another country."),
+                         validators=[DataRequired(REQUIRED), _too_long(20)])
+
+    def __init__(self, *args, international: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._international = international
+
+    def validate_mobile(self, field) -> None:
+        if not field.data:
+            return
+        try:
+            normalise_mobile_number(field.data, allow_international=self._international)
+        except DomainError as error:
+            raise ValidationError(user_message(error)) from None
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language of emails and text messages"), validators=[InputRequired(REQUIRED)],
+                           choices=[("ar", "العربية"), ("en", "English")], validate_choice=True)

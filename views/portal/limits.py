@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app, request
+from flask import current_app, g, request
+from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
@@ -43,3 +44,50 @@ def reset_token_key() -> str:
 def limit_from_config(setting: str, *, key_func, methods: list[str]):
     """limiter.limit() with its limit read from the configuration at request time."""
     return limiter.limit(lambda: current_app.config[setting], key_func=key_func, methods=methods)
+
+
+# --- attempts: only a submission the page actually acts on counts --------------------------------
+
+_COUNTED = "ghurfa_attempt_counted"
+
+
+def count_attempt() -> None:
+    """Marks this request as an attempt the account pages' limits count (a checked password, code, email).
+
+    A form sent back for a missing or mistyped field is not an attempt: nothing was tried.
+    """
+    setattr(g, _COUNTED, True)
+
+
+def attempt_counted(response) -> bool:
+    return bool(g.get(_COUNTED, False))
+
+
+def limit_attempts_from_config(setting: str, *, key_func, methods: list[str]):
+    """Like limit_from_config, but counting only the requests that called count_attempt()."""
+    return limiter.limit(lambda: current_app.config[setting], key_func=key_func, methods=methods,
+                         deduct_when=attempt_counted)
+
+
+def seconds_to_wait(error=None) -> int:
+    """Seconds until the limit that refused this request lets the next one through (at least 1)."""
+    import time
+
+    current = limiter.current_limit
+    if current is not None and current.breached:
+        return max(1, int(current.reset_at - time.time()) + 1)
+    retry_after = getattr(error, "retry_after", None)
+    return max(1, int(retry_after)) if retry_after else 60
+
+
+def wait_message(seconds: int, *, typed_kept: bool = True) -> str:
+    """When the next try is allowed: a time of day in Muscat, to the second."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    at = dt.datetime.now(ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Muscat"))) + dt.timedelta(seconds=seconds)
+    time = at.strftime("%H:%M:%S")
+    if typed_kept:
+        return gettext("Too many attempts. You can try again at %(time)s (Muscat time); what you typed is kept.",
+                       time=time)
+    return gettext("Too many attempts. You can try again at %(time)s (Muscat time).", time=time)

@@ -14,7 +14,7 @@ from flask_login import login_user
 from app.services.accounts.captcha import captcha_for
 from app.services.accounts import login_sessions
 from views.portal.accounts import check_captcha, landing_url, page_language, verification_url
-from views.portal.limits import client_address, limit_from_config, login_account_key
+from views.portal.limits import client_address, count_attempt, limit_attempts_from_config, login_account_key
 
 
 class GhurfaAuthDBView(AuthDBView):
@@ -24,8 +24,8 @@ class GhurfaAuthDBView(AuthDBView):
 
     @expose("/login/", methods=["GET", "POST"])
     @no_cache
-    @limit_from_config("RATELIMIT_LOGIN_PER_ADDRESS", key_func=client_address, methods=["POST"])
-    @limit_from_config("RATELIMIT_LOGIN_PER_ACCOUNT", key_func=login_account_key, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_LOGIN_PER_ADDRESS", key_func=client_address, methods=["POST"])
+    @limit_attempts_from_config("RATELIMIT_LOGIN_PER_ACCOUNT", key_func=login_account_key, methods=["POST"])
     def login(self):
         if g.user is not None and g.user.is_authenticated:
             return redirect(landing_url(g.user))
@@ -34,10 +34,13 @@ class GhurfaAuthDBView(AuthDBView):
             next_url = request.args.get("next", "")
             problem = check_captcha()
             if problem:
+                count_attempt()
                 flash(problem, "danger")
                 return self._page(form)
             user = self.appbuilder.sm.auth_user_db(form.username.data.strip(), form.password.data)
             if not user:
+                # Only refused logins count: four mistakes never make the right password wait.
+                count_attempt()
                 flash(as_unicode(self.invalid_login_message), "warning")
                 return redirect(self.appbuilder.get_url_for_login_with(next_url))
             # A new session for the new identity: nothing from before the login is carried over.

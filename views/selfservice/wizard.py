@@ -34,6 +34,7 @@ from app.services.payments.orders import member_order, place_order
 from app.services.membership.quotes import RequestPlan
 from app.services.membership.refusals import REFUSALS, BilingualText, OpenOrderExists
 from app.services.membership.access import (
+    member_companies,
     member_company,
     member_membership,
     member_of,
@@ -57,6 +58,7 @@ def template_helpers() -> dict:
     """What the self-service templates use besides the display filters: names in the reader's language."""
     return {
         "pick": lambda en, ar: str(BilingualText(en or "", ar or "")),
+        "company_name": local_name,
         "disclaimer": PAYMENT_DISCLAIMER,
     }
 
@@ -202,6 +204,13 @@ class ServiceWizard(BaseView, ABC):
     def offered_companies(self, companies: list[Company]) -> list[Company]:
         return companies
 
+    def refusal_at_choice(self, member: Member) -> Exception | None:
+        """Why the chosen company cannot have this service, when the choice alone decides it."""
+        if self.after_company_step != ".details":
+            return None
+        found = self.subject(member)
+        return self.eligibility(*found) if found is not None else None
+
     @expose("/", methods=["GET", "POST"])
     @has_access
     def start(self):
@@ -221,6 +230,13 @@ class ServiceWizard(BaseView, ABC):
                 abort(404)
             self.state.clear()
             self.state.update(cr=cr_number)
+            refusal = self.refusal_at_choice(member)
+            if refusal is not None:
+                # Already a member, say: known now, so said before the identity check.
+                self.state.clear()
+                return self.page("selfservice/choose_company.html", 422, companies=self.offered_companies(
+                    member_companies(db.session, member)), selected=cr_number, error=user_message(refusal),
+                    back_url=home)
             return redirect(url_for(self.after_company_step))
         try:
             companies = refresh_member_companies(db.session, registry(), member)
@@ -269,9 +285,21 @@ class ServiceWizard(BaseView, ABC):
     @expose("/details", methods=["GET", "POST"])
     @has_access
     def details(self):
-        (member, company, membership), elsewhere = self.checked_subject(".details")
-        if elsewhere is not None:
-            return elsewhere
+        member = current_member()
+        found = self.subject(member)
+        if found is None:
+            return redirect(url_for(".start"))
+        company, membership = found
+        if request.method == "GET":
+            # What the portal already knows refuses the request before the identity check is asked for.
+            early = self.eligibility(company, membership)
+            if early is not None:
+                return self.page("selfservice/message.html", 422, message=user_message(early),
+                                 membership=membership, needs_renewal=isinstance(early, MembershipNeedsRenewal),
+                                 link=self.back_from_details())
+        gate = require_step_up(company.id, url_for(".details"))
+        if gate is not None:
+            return gate
         error = refusal = None
         if request.method == "POST":
             try:
@@ -384,8 +412,17 @@ class MembershipServiceWizard(ServiceWizard):
             return redirect(url_for(".start"))
         if request.method == "POST":
             occi_number = choose(request.form, "occi_number")
-            if member_membership(db.session, member, company.cr_number, occi_number) is None:
+            membership = member_membership(db.session, member, company.cr_number, occi_number)
+            if membership is None:
                 abort(404)
+            refusal = self.eligibility(company, membership)
+            if refusal is not None:
+                # Said here, before the identity check: nothing the member proves would change it.
+                return self.page("selfservice/choose_membership.html", 422, company=company,
+                                 memberships=company.memberships, selected=occi_number, membership=membership,
+                                 error=user_message(refusal),
+                                 needs_renewal=isinstance(refusal, MembershipNeedsRenewal),
+                                 back_url=url_for(".start"))
             self.state.keep_only("cr")
             self.state.update(occi=occi_number)
             return redirect(url_for(".details"))

@@ -14,6 +14,7 @@ from app.services.accounts import login_sessions
 from app.services.accounts.passwords import check_password_policy, hash_password
 from app.services.accounts.verification_codes import code_row, member_of, new_secret, policy, send_history
 from app.services.notifications.links import page_link
+from app.services.accounts.member_names import greeting_name
 from app.services.notifications.outbox import deliver_now, queue_message
 from models import Member, VerificationCode
 
@@ -40,7 +41,7 @@ def request_password_reset(session: Session, typed_email: str, *, language: str)
     token = new_secret(session, user, Purpose.RESET, user.email, lifetime, now, enforce_limits=False)
     link = page_link(config, "reset_password", token=token)
     notes = queue_message(session, template="password_reset", language=member.language if member else language,
-                          context={"name": member.first_name if member else user.first_name, "link": link,
+                          context={"name": greeting_name(session, member) if member else user.first_name, "link": link,
                                    "minutes": int(lifetime.total_seconds() // 60)},
                           email=user.email, user_id=user.id, sensitive=True)
     session.commit()
@@ -88,6 +89,6 @@ def reset_password(session: Session, token: str, new_password: str) -> None:
 def announce_password_changed(session: Session, user, member: Member | None):
     """Queues the "your password was changed" email in the caller's transaction."""
     return queue_message(session, template="password_changed", language=member.language if member else "en",
-                         context={"name": member.first_name if member else user.first_name,
+                         context={"name": greeting_name(session, member) if member else user.first_name,
                                   "login_url": page_link(current_app.config, "login")},
                          email=user.email, user_id=user.id)

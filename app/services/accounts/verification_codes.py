@@ -30,6 +30,7 @@ from app.domain.verification import (
     wrong_code,
 )
 from app.infrastructure.clock import now_utc
+from app.services.accounts.member_names import greeting_name
 from app.services.notifications.outbox import deliver_now, queue_message
 from models import Member, VerificationCode
 
@@ -106,7 +107,7 @@ def send_code(session: Session, member: Member, purpose: Purpose, now: dt.dateti
     to = user.email if purpose is Purpose.EMAIL else member.mobile
     code = new_secret(session, user, purpose, to, rules.lifetime, now, enforce_limits)
     minutes = int(rules.lifetime.total_seconds() // 60)
-    context = {"name": member.first_name, "code": code, "minutes": minutes}
+    context = {"name": greeting_name(session, member), "code": code, "minutes": minutes}
     if purpose is Purpose.EMAIL:
         return queue_message(session, template="email_verification", language=member.language, context=context,
                              email=to, user_id=user.id, sensitive=True)

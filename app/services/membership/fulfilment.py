@@ -23,6 +23,7 @@ from app.domain.membership import certificate_dates_valid
 from app.domain.messages import Message, N_
 from app.services.certificates.issue import issue_certificate
 from app.infrastructure.counters import allocate_occi_number
+from app.services.accounts.member_names import greeting_name
 from app.services.notifications.links import page_link
 from app.services.notifications.outbox import queue_message
 from app.services.membership.refusals import BilingualText
@@ -166,7 +167,7 @@ def _queue_messages(session: Session, order: ServiceOrder, certificate: Certific
     user = order.user
     result = order.details["result"]
     context = {
-        "name": member.full_name if member else f"{user.first_name} {user.last_name}",
+        "name": greeting_name(session, member) if member else f"{user.first_name} {user.last_name}",
         "service": Translated(Message(SERVICES[order.service])),
         "outcome": Translated(outcome_message(order)),
         "next_steps": Translated(next_steps_message(order)),
@@ -181,4 +182,5 @@ def _queue_messages(session: Session, order: ServiceOrder, certificate: Certific
         session, template="service_fulfilled", language=member.language if member else "en",
         context=context, email=user.email, mobile=member.mobile if member else None,
         user_id=order.user_id, dedupe_key=f"order:{order.reference}:fulfilled",
+        certificate_id=certificate.id if certificate is not None else None,
     )

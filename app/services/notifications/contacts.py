@@ -31,7 +31,7 @@ def verified_contacts(session: Session, company_ids: Iterable[int]) -> dict[int,
     for start in range(0, len(ids), _CHUNK):
         rows = session.execute(
             select(Signatory.company_id, Member.id, Member.user_id, Member.first_name, Member.middle_name,
-                   Member.family_name, User.email, Member.mobile, Member.language)
+                   Member.family_name, User.email, Member.mobile, Member.language, Signatory.name_ar)
             .join(Member, and_(Member.id_type == "civil_id", Member.id_number == Signatory.civil_id))
             .join(User, User.id == Member.user_id)
             .where(Signatory.company_id.in_(ids[start:start + _CHUNK]), Signatory.active.is_(True),
@@ -39,7 +39,8 @@ def verified_contacts(session: Session, company_ids: Iterable[int]) -> dict[int,
                    User.active.is_(True))
             .order_by(Signatory.company_id, Member.id)
         )
-        for company_id, member_id, user_id, first, middle, family, email, mobile, language in rows:
-            name = " ".join(p for p in (first, middle, family) if p)
+        for company_id, member_id, user_id, first, middle, family, email, mobile, language, name_ar in rows:
+            # In Arabic, the name the registry holds for this signatory, when it has one.
+            name = name_ar if language == "ar" and name_ar else " ".join(p for p in (first, middle, family) if p)
             found[company_id].append(Contact(member_id, user_id, name, email, mobile, language or "en"))
     return dict(found)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.adapters.delivery import AdapterConfigError, DeliveryFailed, InvalidMessage
-from app.adapters.mail import MailMessage, make_mailer
+from app.adapters.mail import MailAttachment, MailMessage, make_mailer
 from app.adapters.sms import SmsMessage, make_sms_sender
 from app.infrastructure.clock import now_utc
 from models import Notification
@@ -81,6 +81,7 @@ def queue_message(
     sensitive: bool = False,
     not_before: dt.datetime | None = None,
     sms_not_before: dt.datetime | None = None,
+    certificate_id: int | None = None,
 ) -> list[Notification]:
     """Queues the email and/or SMS of `template` in the caller's transaction; returns the new rows.
 
@@ -102,7 +103,8 @@ def queue_message(
             continue
         row = Notification(user_id=user_id, channel=channel, recipient=recipient, template=template,
                            language=language, subject=subject, body=body, html_body=html, dedupe_key=key,
-                           status="queued", attempts=0, next_attempt_at=due, sensitive=sensitive)
+                           status="queued", attempts=0, next_attempt_at=due, sensitive=sensitive,
+                           certificate_id=certificate_id if channel == "email" else None)
         try:
             with session.begin_nested():
                 session.add(row)
@@ -162,7 +164,8 @@ class Dispatcher:
         try:
             if row.channel == "email":
                 receipt = self.mailer.send(MailMessage(to=row.recipient, subject=row.subject or "",
-                                                       text_body=row.body, html_body=row.html_body))
+                                                       text_body=row.body, html_body=row.html_body,
+                                                       attachments=self._attachments(row)))
             else:
                 receipt = self.sms_sender.send(SmsMessage(to=row.recipient, text=row.body))
         except (DeliveryFailed, InvalidMessage) as error:
@@ -190,6 +193,19 @@ class Dispatcher:
             outcome = "sent"
         self.session.commit()
         return outcome
+
+
+    def _attachments(self, row: Notification) -> tuple:
+        """The certificate PDF an email carries, rendered from the certificate's snapshot when sent."""
+        if row.certificate_id is None:
+            return ()
+        from app.services.certificates.issue import certificate_pdf
+        from models import Certificate
+
+        certificate = self.session.get(Certificate, row.certificate_id)
+        if certificate is None:
+            return ()
+        return (MailAttachment(filename=f"certificate-{certificate.serial}.pdf", content=certificate_pdf(certificate)),)
 
 
 def backoff(attempts: int) -> dt.timedelta:

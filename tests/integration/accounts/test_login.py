@@ -157,3 +157,31 @@ def test_guessing_one_account_from_many_addresses_is_stopped(app, client):
     assert statuses == [302] * 5 + [429]
     # The account's owner, from yet another address, is held up too for the minute: the limit is per account.
     assert login(client, "staff1").status_code == 429
+
+
+def test_four_wrong_passwords_do_not_make_the_right_one_wait(app, client):
+    make_user(app, "staff1", "Staff")
+    token = csrf_for(client, app)
+    for i in range(4):
+        response = client.post("/login/", data={"username": "staff1", "password": f"wrong guess {i}",
+                                                 "csrf_token": token})
+        assert response.status_code == 302
+    assert login(client, "staff1").status_code == 302
+    assert client.get("/logout/").status_code in (200, 302)
+    # A login form sent without a password is no attempt either.
+    other = app.test_client()
+    token = csrf_for(other, app)
+    for _ in range(8):
+        assert other.post("/login/", data={"username": "staff1", "password": "", "csrf_token": token}).status_code == 200
+    assert login(other, "staff1").status_code == 302
+
+
+def test_a_limited_login_page_keeps_the_name_typed(app, client):
+    token = csrf_for(client, app)
+    for i in range(5):
+        client.post("/login/", data={"username": "someone@example.om", "password": f"guess {i}", "csrf_token": token})
+    response = client.post("/login/", data={"username": "someone@example.om", "password": "again",
+                                            "csrf_token": token})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429 and 'value="someone@example.om"' in page
+    assert "You can try again at" in page

@@ -68,6 +68,20 @@ def choose_membership(client, app, base: str, cr_number: str, occi_number: str, 
     prove_identity(client, app, f"{base}/details", civil_id)
 
 
+def refused_at_selection(client, base: str, cr_number: str, occi_number: str | None = None):
+    """Chooses the CR (and OCCI number); returns the refusal shown there, before any identity check."""
+    response = post_form(client, f"{base}/", {"cr_number": cr_number})
+    if occi_number is not None:
+        assert response.status_code == 302, text(response)
+        response = post_form(client, f"{base}/membership", {"occi_number": occi_number})
+    assert response.status_code == 422, text(response)
+    assert "SAMLRequest" not in response.headers.get("Location", "")
+    # Going on to the details step anyway asks for no identity check either.
+    details = client.get(f"{base}/details")
+    assert details.status_code in (302, 422) and "SAMLRequest" not in details.headers.get("Location", "")
+    return text(response)
+
+
 def confirm(client, base: str):
     """Presses "Continue to payment" on the check-your-answers page; returns the response."""
     page = client.get(f"{base}/check")

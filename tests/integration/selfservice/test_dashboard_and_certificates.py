@@ -1,6 +1,9 @@
 """The member's e-services page, the receipt's email and SMS, and the certificate download."""
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -52,13 +55,41 @@ def test_the_member_gets_an_email_and_an_sms_in_their_language(app, salim):
     assert email.recipient == "owner@promising.example.om" and sms.recipient == "+96892345678"
     assert email.language == sms.language == "en"
     assert email.subject == f"Membership renewal: request {order.reference} is complete"
-    assert "Dear Salim Al-Rawahi," in email.body
+    assert "Hello Salim Al-Rawahi," in email.body
     assert ("The membership of Al Hashmi Trading (OCCI No 91868) has been renewed until 2020-03-19."
             in email.body)
     assert f"http://localhost/services/receipt/{order.reference}" in email.body
     assert "http://localhost/services/certificates/" in email.body
-    assert sms.body == f"OCCI: Membership renewal for OCCI No 91868 is complete. Ref {order.reference}."
+    assert sms.body == (f"OCCI: Membership renewal for OCCI No 91868 is complete. Membership valid until "
+                        f"2020-03-19. Ref {order.reference}.")
     assert email.dedupe_key == f"order:{order.reference}:fulfilled:email"
+    assert email.certificate_id is not None and sms.certificate_id is None
+
+
+def test_the_completion_email_carries_the_certificate_pdf(app, salim):
+    import email as email_lib
+    from email import policy
+
+    from pypdf import PdfReader
+
+    from app.services.notifications.outbox import Dispatcher
+
+    renew(salim, app, civil_id="1526575")
+    with app.app_context():
+        serial = db.session.scalar(select(Certificate.serial))
+        reference = db.session.scalar(select(ServiceOrder.reference))
+        Dispatcher(db.session, app.config).deliver_due()
+        db.session.remove()
+    outbox = Path(app.config["OUTBOX_DIR"])
+    mails = [email_lib.message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox.glob("*.eml")]
+    mail = next(m for m in mails if reference in str(m["Subject"]))
+    attachments = list(mail.iter_attachments())
+    assert [a.get_filename() for a in attachments] == [f"certificate-{serial}.pdf"]
+    assert attachments[0].get_content_type() == "application/pdf"
+    pdf = attachments[0].get_content()
+    assert pdf.startswith(b"%PDF")
+    assert serial in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "attached to this email as a PDF" in mail.get_body(("plain",)).get_content()
 
 
 def test_the_owner_downloads_the_certificate_pdf(app, hashmi, salim):
@@ -94,4 +125,4 @@ def test_an_arabic_speaking_member_reads_the_pages_and_messages_in_arabic(app, h
         db.session.remove()
     assert email.subject.startswith("تجديد العضوية: اكتمل الطلب REN-2018-")
     assert "جُدّدت عضوية الهاشمي للتجارة (رقم العضوية 91868) حتى 2020-03-19." in email.body
-    assert sms.body.startswith("الغرفة: اكتملت خدمة تجديد العضوية للعضوية رقم 91868.")
+    assert sms.body.startswith("الغرفة: اكتملت خدمة تجديد العضوية للعضوية رقم 91868. العضوية سارية حتى 2020-03-19.")

@@ -10,7 +10,17 @@ from app.services.audit.trail import acting_as
 from app.services.certificates.issue import issue_certificate
 from models import Certificate, Membership
 
-from .helpers import SEED_TODAY, choose_membership, confirm, counts, deliver, flat, pay_on_sandbox, text
+from .helpers import (
+    SEED_TODAY,
+    choose_membership,
+    confirm,
+    counts,
+    deliver,
+    flat,
+    pay_on_sandbox,
+    refused_at_selection,
+    text,
+)
 
 BASE = "/services/replacement"
 
@@ -40,9 +50,7 @@ def test_a_replacement_supersedes_the_lost_certificate(app, hashmi):
 
 def test_a_replacement_is_refused_once_the_membership_has_expired(app, hashmi):
     app.config["CLOCK_TODAY"] = dt.date(2018, 3, 25)  # 91868 expired on 2018-03-19 (in grace)
-    choose_membership(hashmi, app, BASE, "1445820", "91868", "7324674")
     before = counts(app)
-    details = text(hashmi.get(f"{BASE}/details"))
-    assert "Please renew the company first." in details and 'id="renew-first"' in details
-    assert hashmi.get(f"{BASE}/check").status_code == 422
+    page = refused_at_selection(hashmi, BASE, "1445820", "91868")
+    assert "Please renew the company first." in page and 'id="renew-first"' in page
     assert counts(app) == before

@@ -1,0 +1,101 @@
+"""Pages every visitor may see: "Contact us", the site icon, and the styled error pages (403, 404, 500)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, g, redirect, render_template, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("ghurfa.errors")
+
+ERROR_PAGES = {
+    403: (_l("You cannot open this page"),
+          _l("Your account does not give access to this page. If you think it should, contact the chamber.")),
+    404: (_l("Page not found"),
+          _l("There is no page at this address. It may have moved, or the link may be incomplete.")),
+    500: (_l("Something went wrong"),
+          _l("The portal could not finish your request. Nothing was charged twice; please try again in a moment.")),
+}
+
+
+def _arabic() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "ar"
+
+
+class ContactView(BaseView):
+    """The chamber's address, telephone, email and opening hours, as configured."""
+
+    route_base = "/contact"
+    default_view = "contact"
+
+    @expose("/")
+    def contact(self):
+        config = current_app.config
+        arabic = _arabic()
+        details = {
+            "address": config["CHAMBER_ADDRESS_AR"] if arabic else config["CHAMBER_ADDRESS_EN"],
+            "hours": config["CHAMBER_HOURS_AR"] if arabic else config["CHAMBER_HOURS_EN"],
+            "phone": config.get("CHAMBER_PHONE"),
+            "email": config.get("CHAMBER_EMAIL"),
+            "website": config.get("CHAMBER_WEBSITE"),
+        }
+        return self.render_template("public/contact.html", details=details, title=_l("Contact us"))
+
+
+def way_back() -> str:
+    """Where an error page sends the reader: their dashboard, the back office's start, or the home page."""
+    from flask_login import current_user
+
+    try:
+        if current_user.is_authenticated:
+            from app.extensions import db
+            from app.services.accounts import verification_codes as accounts
+
+            if accounts.member_of(db.session, current_user.id) is not None:
+                return url_for("MemberPortalView.dashboard")
+    except Exception:  # an error page must render even when the database is what failed
+        log.debug("no member lookup for the error page", exc_info=True)
+    return current_app.appbuilder.get_url_for_index
+
+
+def error_page(status: int):
+    title, explanation = ERROR_PAGES[status]
+    if status == 500:
+        from app.extensions import db
+
+        db.session.rollback()
+    try:
+        body = render_template("errors/error.html", appbuilder=current_app.appbuilder,
+                               base_template=current_app.appbuilder.base_template, status=status, title=title,
+                               explanation=explanation, back_url=way_back(),
+                               request_id=g.get("request_id"))
+    except Exception:
+        log.exception("the styled error page could not be rendered")
+        body = render_template("errors/bare.html", status=status, title=title, explanation=explanation,
+                               request_id=g.get("request_id"))
+    return body, status
+
+
+def _handle_http(error: HTTPException):
+    return error_page(error.code)
+
+
+def _handle_unexpected(error: Exception):
+    original = getattr(error, "original_exception", None) or error
+    if isinstance(original, HTTPException) and original.code != 500:
+        return original
+    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=original)
+    return error_page(500)
+
+
+def register(appbuilder, app: Flask) -> None:
+    appbuilder.add_view_no_menu(ContactView)
+    app.jinja_env.globals["ghurfa_contact_url"] = lambda: url_for("ContactView.contact")
+    app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), 301))
+    for status in (403, 404):
+        app.register_error_handler(status, _handle_http)
+    app.register_error_handler(500, _handle_unexpected)
