@@ -128,6 +128,9 @@ def handle_reply(session: Session, form: Mapping[str, str], *, gateway: PaymentG
         session.rollback()
         raise
     actor = f"gateway:{payment.gateway}:{source}"
+    from app.operations.metrics import observe_payment_reply
+
+    observe_payment_reply(reply.decision.value, source)
     try:
         with audit.acting_as(actor):
             outcome = apply_reply(session, payment, reply, now=now, today=today)

@@ -43,6 +43,9 @@ def finish_verification_first():
 
 
 def too_many_requests(error):
+    from app.operations.metrics import observe_rate_limited
+
+    observe_rate_limited(request.endpoint)
     appbuilder = current_app.appbuilder
     body = render_template("portal/too_many_requests.html", appbuilder=appbuilder,
                            base_template=appbuilder.base_template, current_app=current_app)

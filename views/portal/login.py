@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 
 from app.adapters.captcha import make_captcha
+from app.operations.metrics import observe_login_failure
 from app.services import login_sessions
 from views.portal.accounts import check_captcha, landing_url, page_language, verification_url
 from views.portal.limits import client_address, limit_from_config, login_account_key
@@ -38,6 +39,7 @@ class GhurfaAuthDBView(AuthDBView):
                 return self._page(form)
             user = self.appbuilder.sm.auth_user_db(form.username.data.strip(), form.password.data)
             if not user:
+                observe_login_failure()
                 flash(as_unicode(self.invalid_login_message), "warning")
                 return redirect(self.appbuilder.get_url_for_login_with(next_url))
             # A new session for the new identity: nothing from before the login is carried over.
