@@ -87,3 +87,22 @@ def test_a_request_cut_off_mid_transaction_answers_503_then_recovers(pg_app, pri
     finally:
         private_pg.start()
     assert client.get("/readyz").status_code == 200
+
+
+def test_a_worker_started_while_the_database_is_down_serves_once_it_is_back(pg_app, private_pg, tmp_path):
+    from app import create_app
+    from config import TestConfig
+
+    private_pg.stop()
+    try:
+        late = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=pg_app.config["SQLALCHEMY_DATABASE_URI"],
+                          INSTANCE_DIR=str(tmp_path), OUTBOX_DIR=str(tmp_path / "outbox"))
+        client = late.test_client()
+        assert client.get("/login/").status_code == 503
+    finally:
+        private_pg.start()
+    assert client.get("/login/").status_code == 200
+    with late.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
