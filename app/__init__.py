@@ -58,7 +58,7 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     from app import i18n
     from app.permissions import FAB_ROLES
     from app.security import GhurfaSecurityManager
-    from app.services import audit
+    from app.services.audit import trail as audit
 
     app.config["FAB_ROLES"] = FAB_ROLES
     app.config["APP_NAME"] = _chamber_name(app)

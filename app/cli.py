@@ -19,7 +19,7 @@ audit_cli = AppGroup("audit", help="The audit log.")
 @click.option("--demo/--no-demo", default=None, help="Load demo data (default: LOAD_DEMO_DATA).")
 def init_command(demo: bool | None) -> None:
     """Migrate the schema, create roles and permissions, load reference data."""
-    from app.services.bootstrap import prepare_database
+    from app.services.setup.bootstrap import prepare_database
 
     prepare_database(demo=demo)
     click.echo("Database ready.")
@@ -30,7 +30,7 @@ def demo_load_command() -> None:
     """Load the demo grades, fee schedule, companies, memberships and users."""
     from flask import current_app
 
-    from app.services.demo import load_demo_data
+    from app.services.setup.demo import load_demo_data
 
     if current_app.config.get("PRODUCTION"):
         raise click.ClickException("Demo data is never loaded in production.")
@@ -41,7 +41,7 @@ def demo_load_command() -> None:
 @audit_cli.command("verify")
 def audit_verify_command() -> None:
     """Walk the hash chain; exit non-zero at the first altered or missing row."""
-    from app.services.audit import verify_chain
+    from app.services.audit.trail import verify_chain
 
     report = verify_chain(db.session)
     if report.ok:

@@ -20,7 +20,7 @@ def _day(ctx, param, value: str | None) -> dt.date | None:
 
 
 def _entity_names() -> list[str]:
-    from app.services.export_catalogue import ENTITIES
+    from app.services.exports.catalogue import ENTITIES
 
     return sorted(ENTITIES)
 
@@ -43,8 +43,8 @@ def export_command(entity: str, fmt: str, date_from, date_to, out: str, language
     from tqdm import tqdm
 
     from app.extensions import db
-    from app.services import audit
-    from app.services.exports import ExportError, ExportRequest, open_export
+    from app.services.audit import trail as audit
+    from app.services.exports.export import ExportError, ExportRequest, open_export
 
     request = ExportRequest(entity=entity, fmt=fmt, language=language, date_from=date_from, date_to=date_to)
     actor = f"cli:{getpass.getuser()}"

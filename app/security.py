@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from app import permissions
 from app.extensions import limiter
-from app.services import login_sessions
+from app.services.accounts import login_sessions
 from views.portal.login import GhurfaAuthDBView
 
 log = logging.getLogger("ghurfa.security")

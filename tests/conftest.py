@@ -72,7 +72,7 @@ def worker_id(request) -> str:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, worker_id):
     from app import create_app
-    from app.services.bootstrap import prepare_database
+    from app.services.setup.bootstrap import prepare_database
     from config import TestConfig
 
     instance = tmp_path_factory.mktemp("instance")
@@ -107,7 +107,7 @@ def _fresh_database(request):
     limiter.reset()
     with application.app_context():
         from app.extensions import db
-        from app.services.bootstrap import load_reference_data
+        from app.services.setup.bootstrap import load_reference_data
 
         db.session.remove()
         reset_tables(db.engine)

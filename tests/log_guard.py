@@ -108,12 +108,12 @@ def install(guard: LeakGuard) -> None:
     targets = (
         ("werkzeug.security", "generate_password_hash", (0,), False, False),
         ("werkzeug.security", "check_password_hash", (1,), False, False),
-        ("app.services.passwords", "generate_password_hash", (0,), False, False),
+        ("app.services.accounts.passwords", "generate_password_hash", (0,), False, False),
         ("flask_appbuilder.security.manager", "check_password_hash", (1,), False, False),
         ("flask_appbuilder.security.manager", "generate_password_hash", (0,), False, False),
         ("flask_appbuilder.security.sqla.manager", "check_password_hash", (1,), False, False),
         ("flask_appbuilder.security.sqla.manager", "generate_password_hash", (0,), False, False),
-        ("app.services.accounts", "new_code", (), True, True),
+        ("app.services.accounts.registration", "new_code", (), True, True),
         ("app.domain.verification", "new_code", (), True, True),
     )
     for module_name, name, positions, code, result in targets:

@@ -91,7 +91,7 @@ def check_scheduler() -> Check | None:
     if max_age <= 0:
         return None
     from app.operations.heartbeat import last_beat
-    from app.services.clock import now_utc
+    from app.infrastructure.clock import now_utc
 
     try:
         beat = last_beat()

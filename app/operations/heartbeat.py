@@ -1,6 +1,6 @@
 """The scheduler process says it is alive every SCHEDULER_HEARTBEAT_SECONDS; readiness reads it.
 
-Each beat also sweeps the job runs left `running` by a process that died (app/services/job_runs.py).
+Each beat also sweeps the job runs left `running` by a process that died (app/services/jobs/runs.py).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.services.clock import now_utc
+from app.infrastructure.clock import now_utc
 from models import SchedulerHeartbeat
 
 log = logging.getLogger("ghurfa.scheduler")
@@ -23,7 +23,7 @@ HOLDER = f"{socket.gethostname()}:{os.getpid()}"[:80]
 
 def beat(app: Flask, holder: str = HOLDER) -> None:
     """Records this scheduler process as alive now, then marks abandoned runs; never raises."""
-    from app.services.job_runs import sweep_abandoned
+    from app.services.jobs.runs import sweep_abandoned
 
     try:
         with app.app_context():

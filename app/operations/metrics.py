@@ -72,7 +72,7 @@ class DatabaseCollector:
         from sqlalchemy import func, select
 
         from app.extensions import db
-        from app.services.clock import now_utc
+        from app.infrastructure.clock import now_utc
         from models import Certificate, Notification, RegistrySyncState, ServiceOrder
 
         up = GaugeMetricFamily("ghurfa_database_up", "1 when the database answered this scrape")

@@ -18,7 +18,7 @@ def private_pg():
 
 def build_app(database_url: str, instance, **overrides):
     from app import create_app
-    from app.services.bootstrap import prepare_database
+    from app.services.setup.bootstrap import prepare_database
     from config import TestConfig
 
     application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, INSTANCE_DIR=str(instance),

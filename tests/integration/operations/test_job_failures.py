@@ -56,7 +56,7 @@ def _wait_for_running_run(app, process, seconds: float = 60) -> JobRun:
 
 
 def test_a_run_killed_with_its_process_is_marked_abandoned_once_its_lock_is_free(app, registry):
-    from app.services.job_runs import sweep_abandoned
+    from app.services.jobs.runs import sweep_abandoned
 
     registry.fault, registry.slow_seconds = Fault.SLOW, 120
     process = start_flask(app, "jobs", "run", "registry_sync", **_registry_env(registry, timeout="300"))

@@ -102,7 +102,7 @@ def test_a_backup_restores_with_its_audit_chain_and_certificates(app, hashmi, pr
     try:
         assert _counts(restored) == before
         with restored.app_context():
-            from app.services.audit import verify_chain
+            from app.services.audit.trail import verify_chain
 
             assert verify_chain(db.session).ok
             db.session.remove()
