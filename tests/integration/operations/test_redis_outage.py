@@ -15,6 +15,8 @@ from tests.integration.operations.flask_process import ROOT
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("GHURFA_TEST_DB") == "postgresql",
+                    reason="the limiter does not depend on the database: run once, in the first pass")
 def test_the_rate_limiter_fails_open_to_an_in_memory_limit_while_redis_is_down(app, tmp_path):
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
