@@ -1,7 +1,7 @@
 """The scheduler's heartbeat and the holder of each job run's lock (to find abandoned runs).
 
 Revision ID: 0022_operations
-Revises: 0003_registry_missing
+Revises: 0015_payment_engine
 Create Date: 2026-12-07 05:10:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0022_operations"
-down_revision = "0003_registry_missing"
+down_revision = "0015_payment_engine"
 branch_labels = None
 depends_on = None
 
