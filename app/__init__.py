@@ -1,6 +1,7 @@
 """Ghurfa: the chamber's e-services portal and back office. create_app() is the only place an app is built."""
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from flask import Flask
@@ -31,6 +32,26 @@ def _check_configuration(app: Flask) -> None:
             raise ConfigurationError("The development identity provider cannot run in production.")
 
 
+# Secrets an instance outside production makes for itself when none is configured.
+DEVELOPMENT_SECRETS = {"SECRET_KEY": "secret_key", "SANDBOX_GATEWAY_SECRET": "sandbox_gateway"}
+
+
+def _fill_development_secrets(app: Flask) -> None:
+    """Outside production, an unset secret is read from (or made once in) INSTANCE_DIR/secrets/."""
+    if app.config.get("PRODUCTION"):
+        return
+    folder = Path(app.instance_path) / "secrets"
+    for key, name in DEVELOPMENT_SECRETS.items():
+        if app.config.get(key):
+            continue
+        path = folder / name
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        app.config[key] = path.read_text().strip()
+
+
 def create_app(config: object | None = None, **overrides) -> Flask:
     """Builds a Ghurfa app from a config object (default: config.Config) plus overrides."""
     from config import Config
@@ -40,6 +61,7 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     app.instance_path = app.config["INSTANCE_DIR"]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _fill_development_secrets(app)
     # Nothing touches the database while the app is built: `flask ghurfa init` (or run.py)
     # migrates, then creates roles and permissions.
     app.config["FAB_UPDATE_PERMS"] = False
@@ -66,6 +88,8 @@ def create_app(config: object | None = None, **overrides) -> Flask:
 
     import models  # noqa: F401  (registers every table)
 
+    models.Membership.status_clock = _membership_status_clock
+
     install_engine_hooks()
     db.init_app(app)
     audit.install(FsaSession)
@@ -81,6 +105,9 @@ def create_app(config: object | None = None, **overrides) -> Flask:
         appbuilder.init_app(app, db.session)
         # FAB builds Flask-Babel inside init_app with its own locale selector; ours replaces it.
         i18n.register_i18n(app)
+        from views.display import register_display
+
+        register_display(app)
         from views import register_views
 
         register_views(appbuilder)
@@ -92,6 +119,15 @@ def create_app(config: object | None = None, **overrides) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _membership_status_clock():
+    """Today's date and the grace period of the app serving the request, for Membership.status."""
+    from flask import current_app
+
+    from app.infrastructure.clock import today
+
+    return today(current_app.config), int(current_app.config["GRACE_DAYS"])
 
 
 def _chamber_name(app: Flask):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from app import permissions
 from app.extensions import limiter
 from app.services.accounts import login_sessions
+from views.admin import security as readable
 from views.portal.login import GhurfaAuthDBView
 
 log = logging.getLogger("ghurfa.security")
@@ -21,6 +22,12 @@ log = logging.getLogger("ghurfa.security")
 
 class GhurfaSecurityManager(SecurityManager):
     authdbview = GhurfaAuthDBView
+    userdbmodelview = readable.UserDBModelView
+    rolemodelview = readable.RoleModelView
+    permissionmodelview = readable.PermissionModelView
+    viewmenumodelview = readable.ViewMenuModelView
+    permissionviewmodelview = readable.PermissionViewModelView
+    userstatschartview = readable.UserStatsChartView
 
     def create_limiter(self, app):
         """FAB's rate limits go through Ghurfa's one limiter (and its shared storage), not a second one."""

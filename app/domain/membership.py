@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from app.domain.dates import require_date
 from app.domain.errors import CertificateExpiryBeforeIssue
-from app.domain.messages import N_
+from app.domain.labels import MEMBERSHIP_STATUSES
 
 
 class MembershipStatus(StrEnum):
@@ -22,11 +22,7 @@ class MembershipStatus(StrEnum):
     EXPIRED = "expired"
 
 
-STATUS_LABELS = {
-    MembershipStatus.ACTIVE: N_("Membership active"),
-    MembershipStatus.IN_GRACE: N_("Membership in grace period"),
-    MembershipStatus.EXPIRED: N_("Membership expired"),
-}
+STATUS_LABELS = {status: MEMBERSHIP_STATUSES[status.value] for status in MembershipStatus}
 
 
 def grace_ends_on(expires_on: date, grace_days: int) -> date:

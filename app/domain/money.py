@@ -16,6 +16,9 @@ from app.domain.digits import to_ascii_digits
 from app.domain.errors import AmountRequired, AmountTooLarge, InvalidAmount
 
 BAISA_PER_RIAL = 1000
+RIAL_AR = "ر.ع."
+# Arabic-Indic digits and the Arabic decimal separator (U+066B).
+_ARABIC_AMOUNT = str.maketrans({**{str(i): chr(0x0660 + i) for i in range(10)}, ".": "\u066b"})
 # No fee or voucher of a chamber comes near a million rials; the cap turns a typo
 # into a clear error instead of an overflowing database column.
 MAX_BAISA = 1_000_000 * BAISA_PER_RIAL
@@ -51,10 +54,30 @@ def format_omr(baisa: int) -> str:
     return f"{sign}{rials}.{rest:03d} OMR"
 
 
-def format_omr_ar(baisa: int) -> str:
-    """'25.000 ر.ع.': the Arabic pages' form (digits are localised elsewhere)."""
+def format_omr_ar(baisa: int, arabic_digits: bool = False) -> str:
+    """'25.000 ر.ع.': the Arabic form, the amount first (on the right when read).
+
+    With `arabic_digits` (pages that use them throughout, such as the certificate)
+    the amount is in Arabic-Indic digits with the Arabic decimal separator: '٢٥٫٠٠٠ ر.ع.'.
+    """
     sign, rials, rest = _split(baisa)
-    return f"{sign}{rials}.{rest:03d} ر.ع."
+    amount = f"{sign}{rials}.{rest:03d}"
+    if arabic_digits:
+        amount = amount.translate(_ARABIC_AMOUNT)
+    return f"{amount} {RIAL_AR}"
+
+
+def format_money(baisa: int, language: str = "en", *, style: str = "omr", arabic_digits: bool = False) -> str:
+    """The one place money becomes text, in the reader's language.
+
+    English: `style="ro"` gives 'RO 37.500' (quotes and fee lines), `style="omr"`
+    '37.500 OMR' (payments and totals). Arabic: '37.500 ر.ع.' either way.
+    """
+    if style not in ("ro", "omr"):
+        raise ValueError(f"unknown money style {style!r}")
+    if language == "ar":
+        return format_omr_ar(baisa, arabic_digits=arabic_digits)
+    return format_ro(baisa) if style == "ro" else format_omr(baisa)
 
 
 def parse_omr(text: str | None) -> int:

@@ -38,7 +38,8 @@ from app.domain.errors import (
     NameChangeNeedsRenewal,
     SameGrade,
 )
-from app.domain.fees import FEE_LABELS, FeeSchedule
+from app.domain.fees import FeeSchedule
+from app.domain.labels import FEE_LINES
 from app.domain.grade_change import new_expiry_after_grade_change
 from app.domain.membership import MembershipStatus, membership_status
 from app.domain.messages import Message, N_
@@ -66,17 +67,7 @@ class LineKind(StrEnum):
     VOUCHER = "voucher"
 
 
-LINE_LABELS = {
-    LineKind.YEAR_1: N_("First-year fee"),
-    LineKind.YEAR_2: N_("Second-year fee"),
-    LineKind.HALF_YEAR: N_("Half-year fee"),
-    LineKind.REGISTRATION: FEE_LABELS["registration_fee"],
-    LineKind.REPLACEMENT: FEE_LABELS["replacement_fee"],
-    LineKind.NAME_CHANGE: FEE_LABELS["name_change_fee"],
-    LineKind.GRADE_CHANGE: FEE_LABELS["grade_change_fee"],
-    LineKind.LATE_FEE: N_("Late fee"),
-    LineKind.VOUCHER: N_("Voucher discount"),
-}
+LINE_LABELS = {kind: FEE_LINES[kind.value] for kind in LineKind}
 
 
 @dataclass(frozen=True)
@@ -171,7 +162,7 @@ def renewal_quote(
 ) -> Quote:
     """The price and new expiry of renewing for `months` (12, 18 or 24) on `today`.
 
-    Seed: Fourth grade at RO 25, expiry 2018-03-19: 12 -> RO 25 until 2019-03-19,
+    For example, Fourth grade at RO 25, expiry 2018-03-19: 12 -> RO 25 until 2019-03-19,
     18 -> RO 37.500 until 2019-09-19, 24 -> RO 50 until 2020-03-19.
     """
     if isinstance(months, bool) or not isinstance(months, int) or months not in RENEWAL_PERIODS:
@@ -225,12 +216,12 @@ def _single_fee(kind: LineKind, amount: int) -> Quote:
 
 
 def replacement_quote(schedule: FeeSchedule) -> Quote:
-    """A replacement for a lost certificate (seed: 4.000 OMR)."""
+    """A replacement for a lost certificate (e.g. 4.000 OMR)."""
     return _single_fee(LineKind.REPLACEMENT, schedule.replacement_fee)
 
 
 def name_change_quote(schedule: FeeSchedule, status: MembershipStatus | str) -> Quote:
-    """A change of name; refused once the membership has expired (seed: RO 4)."""
+    """A change of name; refused once the membership has expired (e.g. RO 4)."""
     if MembershipStatus(status) is MembershipStatus.EXPIRED:
         raise NameChangeNeedsRenewal()
     return _single_fee(LineKind.NAME_CHANGE, schedule.name_change_fee)
@@ -243,7 +234,7 @@ def grade_change_quote(
     current_expiry: date,
     requested_on: date,
 ) -> Quote:
-    """A change of grade: its fee and the converted expiry (seed: RO 4, to 2019-03-18)."""
+    """A change of grade: its fee and the converted expiry (e.g. RO 4, to 2019-03-18)."""
     if current_grade == new_grade:
         raise SameGrade(grade=new_grade)
     require_date(current_expiry, "current_expiry")

@@ -24,7 +24,7 @@ from app.domain.errors import (
     VoucherUsedUp,
     VoucherValueNotPositive,
 )
-from app.domain.messages import N_
+from app.domain.labels import VOUCHER_KINDS
 from app.domain.money import percent_of, require_baisa
 
 CODE_MIN_LENGTH = 3
@@ -37,10 +37,7 @@ class VoucherKind(StrEnum):
     PERCENT = "percent"
 
 
-VOUCHER_KIND_LABELS = {
-    VoucherKind.FIXED: N_("Fixed amount"),
-    VoucherKind.PERCENT: N_("Percentage"),
-}
+VOUCHER_KIND_LABELS = {kind: VOUCHER_KINDS[kind.value] for kind in VoucherKind}
 
 
 @dataclass(frozen=True)

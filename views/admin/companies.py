@@ -6,17 +6,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
+from app.domain.labels import CR_STATUSES
 from models import Company, Membership, Signatory
 from views.admin.base import ChamberModelView
 from views.admin.scale import COMPANY_LOOKUPS
 from views.forms import CR_NUMBER, DIGITS, OCCI_NUMBER, no_markup, not_before
 
-CR_STATUS_CHOICES = [
-    ("active", _l("Active")),
-    ("cancelled", _l("Cancelled")),
-    ("expired", _l("Expired")),
-    ("suspended", _l("Suspended")),
-]
+CR_STATUS_CHOICES = [(code, _l(msgid)) for code, msgid in CR_STATUSES.items()]
 
 
 class SignatoryView(ChamberModelView):

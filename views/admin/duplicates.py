@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from models import Payment
 from views.admin.base import ReadOnlyModelView, omr
-from views.admin.records import PaymentView, payment_status, pretty_json
+from views.admin.records import PaymentView, pretty_json
 from views.admin.scale import ORDER_LOOKUPS
 
 
@@ -26,4 +26,4 @@ class DuplicatePaymentView(ReadOnlyModelView):
     search_lookups = {"order": ORDER_LOOKUPS}
     show_columns = PaymentView.show_columns
     label_columns = PaymentView.label_columns
-    formatters_columns = {"amount": omr, "reply_fields": pretty_json, "status": payment_status}
+    formatters_columns = {"amount": omr, "reply_fields": pretty_json}

@@ -13,10 +13,10 @@ from markupsafe import Markup, escape
 
 from app.services.certificates.issue import certificate_pdf, find_for_check
 from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
+from views import display
 from views.admin.base import ReadOnlyModelView, omr
 from views.admin.orders import OrderReviewActions
 from views.auditor.audit import AuditTrailMixin
-from views.auditor.reports import PAYMENT_STATUS_LABELS
 from views.admin.scale import COMPANY_LOOKUPS, MEMBERSHIP_LOOKUPS, ORDER_LOOKUPS, USER_LOOKUPS
 
 
@@ -24,10 +24,6 @@ def pretty_json(value) -> Markup:
     if value in (None, {}):
         return Markup("")
     return Markup("<pre dir=\"ltr\">%s</pre>") % escape(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
-
-
-def payment_status(status: str) -> str:
-    return str(PAYMENT_STATUS_LABELS.get(status, status))
 
 
 def pdf_link(serial: str) -> Markup:
@@ -90,7 +86,7 @@ class PaymentView(ReadOnlyModelView):
         "currency": _l("Currency"), "message": _l("Message"), "reply_fields": _l("Gateway reply"),
         "replied_at": _l("Replied at"),
     }
-    formatters_columns = {"amount": omr, "reply_fields": pretty_json, "status": payment_status}
+    formatters_columns = {"amount": omr, "reply_fields": pretty_json}
 
 
 class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):
@@ -135,14 +131,14 @@ class NotificationView(ReadOnlyModelView):
         "language": _l("Language"), "subject": _l("Subject"), "body": _l("Text"), "last_error": _l("Last error"),
         "provider_id": _l("Provider reference"), "created_at": _l("Created"), "text_for_staff": _l("Text"),
     }
+    # A message is shown as it was sent, set apart from the page around it.
     formatters_columns = {"text_for_staff": lambda text: _l("(not shown: it holds a code or a link)")
-                          if text is None else text}
+                          if text is None else display.isolate(text)}
 
     @action("retry_now", _l("Retry now"), _l("Send the selected failed messages again now?"), "fa-repeat")
     def retry_now(self, items):
-        from app.adapters.delivery import AdapterConfigError
         from app.extensions import db
-        from app.services.notifications.outbox import retry_failed
+        from app.services.notifications.outbox import AdapterConfigError, retry_failed
 
         rows = items if isinstance(items, list) else [items]
         try:
@@ -179,11 +175,11 @@ class AuditLogView(AuditTrailMixin, ReadOnlyModelView):
     base_order = ("seq", "desc")
     list_columns = ["seq", "at", "actor", "action", "entity", "entity_id"]
     search_columns = ["at", "actor", "action", "entity", "entity_id"]
-    show_columns = ["seq", "at", "actor", "user_id", "action", "entity", "entity_id", "before", "after",
-                    "prev_hash", "hash"]
+    # Before and after are shown field by field, with their labels, under the entry (AuditTrailMixin).
+    show_columns = ["seq", "at", "actor", "user_id", "action", "entity", "entity_id", "prev_hash", "hash"]
     label_columns = {
         "seq": _l("No."), "at": _l("When"), "actor": _l("Who"), "user_id": _l("User id"), "action": _l("Action"),
         "entity": _l("Record type"), "entity_id": _l("Record"), "before": _l("Before"), "after": _l("After"),
         "prev_hash": _l("Previous hash"), "hash": _l("Hash"),
     }
-    formatters_columns = {"before": pretty_json, "after": pretty_json}
+    formatters_columns = {"actor": display.actor}

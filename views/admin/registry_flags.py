@@ -7,22 +7,15 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.domain import labels
 from app.extensions import db
 from app.services.registry.sync import mark_flags_handled
 from models import RegistryFlag
 from views.admin.base import ChamberModelView
 
-FLAG_LABELS = {"cr_cancelled": _l("CR cancelled at the registry"), "cr_expired": _l("CR expired at the registry"),
-               "cr_missing": _l("CR no longer listed at the registry")}
-
-
-def flag_label(kind) -> str:
-    return str(FLAG_LABELS.get(kind, kind))
-
-
 def flag_detail(detail) -> str:
     """The sync writes its details as message ids (app/services/registry/batch.py: FLAG_DETAILS)."""
-    return _(detail) if detail else ""
+    return _(detail) if detail else labels.EMPTY
 
 
 class RegistryFlagView(ChamberModelView):
@@ -42,7 +35,7 @@ class RegistryFlagView(ChamberModelView):
         "company": _l("Company"), "kind": _l("Flag"), "detail": _l("Details"), "detected_at": _l("Detected"),
         "resolved_at": _l("Handled"), "resolved_by": _l("Handled by"),
     }
-    formatters_columns = {"kind": flag_label, "detail": flag_detail}
+    formatters_columns = {"detail": flag_detail}
 
     @action("mark_handled", _l("Mark as handled"), _l("Mark the selected flags as handled?"), "fa-check")
     def mark_handled(self, items):

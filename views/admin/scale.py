@@ -35,6 +35,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Optional
 
 from app.domain.digits import to_ascii_digits
+from views.display import display_name
 
 
 class RememberingFilterConverter(SQLAFilterConverter):
@@ -200,7 +201,8 @@ def reference_choices(interface: SQLAInterface) -> list[Choice]:
     """The rows of a small table as select options, from the table cache."""
     def load() -> list[Choice]:
         items = interface.session.query(interface.obj).order_by(interface.get_pk()).all()
-        return [Choice(str(interface.get_pk_value(item)), str(item)) for item in items]
+        # Named as the reader reads them: a governorate or grade by its name in the page's language.
+        return [Choice(str(interface.get_pk_value(item)), display_name(item)) for item in items]
 
     return table_cache.get(interface.session, interface.obj.__table__.name, ("choices", str(get_locale())), load)
 

@@ -13,6 +13,7 @@ from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from marshmallow import fields
 
+from app.domain import labels
 from models import (
     AuditEntry,
     Certificate,
@@ -52,7 +53,16 @@ class ChamberSchemaConverter(Model2SchemaConverter):
         elif isinstance(field, fields.Nested) and datamodel.is_relation(column.name):
             relation = getattr(datamodel.obj, column.name).property
             field.allow_none = all(c.nullable for c in relation.local_columns)
+        family = labels.column_family(getattr(datamodel.obj, "__tablename__", ""), column.name)
+        if family is not None:
+            field.metadata["description"] = coded_values_description(family)
         return field
+
+
+def coded_values_description(family: str) -> str:
+    """The codes a coded column holds and what each means, for the OpenAPI document."""
+    meanings = "; ".join(f"`{code}`: {meaning}" for code, meaning in labels.FAMILIES[family].items())
+    return f"A code. {meanings}."
 
 
 class ReadOnlyApi(ModelRestApi):

@@ -7,9 +7,12 @@ from flask_appbuilder.exceptions import ApplyFilterException
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from app.extensions import db
-from app.services.exports.export import ExportError, ExportRequest, open_export
+from app.services.exports.errors import ExportError
+from app.services.exports.export import ExportRequest, open_export
+from views import display
 from views.forms import user_message
 
 # Back-office lists (by view class) and the export each one feeds.
@@ -31,7 +34,9 @@ EXPORTABLE_VIEWS = {
     "GradeView": "grades",
     "GovernorateView": "governorates",
 }
-FORMAT_LABELS = {"csv": _l("Export CSV"), "xlsx": _l("Export Excel")}
+# The formats by their (untranslated) names; the button reads "Export CSV", the name isolated.
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel"}
+EXPORT_LABEL = _l("Export %(format)s")
 
 
 def _list_view(name: str) -> ModelView | None:
@@ -50,8 +55,10 @@ def export_links() -> list[tuple[str, str, str]]:
     if not security.has_access("can_export", "ExportView"):
         return []
     args = {key: values for key, values in request.args.lists() if not key.startswith(("page_", "psize_"))}
-    return [(fmt, str(label), url_for("ExportView.export", list_name=name, fmt=fmt, **args))
-            for fmt, label in FORMAT_LABELS.items()]
+    label = Markup(escape(str(EXPORT_LABEL)))
+    return [(fmt, label % {"format": display.ltr(format_name)},
+             url_for("ExportView.export", list_name=name, fmt=fmt, **args))
+            for fmt, format_name in FORMAT_NAMES.items()]
 
 
 class ExportView(BaseView):

@@ -10,30 +10,13 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.domain.money import format_omr, format_omr_ar
+from app.domain import labels
 from app.extensions import db
 from app.services.exports import reports
 from app.infrastructure.clock import today
+from views.display import money_text
 from views.forms import user_message
 
-SERVICE_LABELS = {
-    "new_membership": _l("New membership"),
-    "renewal": _l("Renewal"),
-    "replacement": _l("Replacement certificate"),
-    "name_change": _l("Name change"),
-    "grade_change": _l("Grade change"),
-}
-PAYMENT_STATUS_LABELS = {
-    "pending": _l("Pending"),
-    "accepted": _l("Accepted"),
-    "review": _l("Under review"),
-    "declined": _l("Declined"),
-    "cancelled": _l("Cancelled"),
-    "error": _l("Error"),
-    "expired": _l("Expired"),
-    "superseded": _l("Superseded"),
-    "duplicate": _l("Duplicate payment"),
-}
 REPORTS = (
     ("revenue", _l("Revenue by month and service")),
     ("renewals", _l("Renewals by grade")),
@@ -56,7 +39,15 @@ def _arabic() -> bool:
 
 
 def _money(baisa: int) -> str:
-    return format_omr_ar(baisa) if _arabic() else format_omr(baisa)
+    return money_text(baisa)
+
+
+def _service(code: str) -> str:
+    return labels.translated("service", code, _)
+
+
+def _payment_status(code: str) -> str:
+    return labels.translated("payment_status", code, _)
 
 
 def _grade_name(row) -> str:
@@ -112,10 +103,10 @@ class ReportsView(BaseView):
         period, problem = _period()
         months = reports.revenue_by_month(db.session, period)
         by_service = reports.revenue_by_service(db.session, period)
-        services = [s for s in SERVICE_LABELS if s in by_service] + sorted(set(by_service) - set(SERVICE_LABELS))
+        services = [s for s in labels.SERVICES if s in by_service] + sorted(set(by_service) - set(labels.SERVICES))
         month_keys = sorted({m.month for m in months})
         cell = {(m.month, m.service): m.total for m in months}
-        monthly = Table([_("Month"), *(str(SERVICE_LABELS.get(s, s)) for s in services), _("Total")],
+        monthly = Table([_("Month"), *(_service(s) for s in services), _("Total")],
                         title=_("By month"))
         for month in month_keys:
             amounts = [cell.get((month, s), 0) for s in services]
@@ -125,11 +116,11 @@ class ReportsView(BaseView):
         per_service = Table([_("Service"), _("Paid requests"), _("Revenue")], title=_("By service"))
         for s in services:
             count, total = by_service[s]
-            per_service.rows.append([str(SERVICE_LABELS.get(s, s)), str(count), _money(total)])
+            per_service.rows.append([_service(s), str(count), _money(total)])
         per_service.footer = [_("Total"), str(sum(c for c, _t in by_service.values())), _money(grand)]
         chart = {"type": "bar", "stacked": True, "money": True,
                  "labels": [_month_label(m) for m in month_keys],
-                 "datasets": [{"label": str(SERVICE_LABELS.get(s, s)),
+                 "datasets": [{"label": _service(s),
                                "data": [cell.get((m, s), 0) for m in month_keys]} for s in services]}
         return self._page("revenue", [monthly, per_service], chart, period, problem)
 
@@ -169,9 +160,9 @@ class ReportsView(BaseView):
         period, problem = _period()
         rows = reports.payment_outcomes(db.session, period)
         table = Table([_("Outcome"), _("Payments"), _("Amount")])
-        table.rows = [[str(PAYMENT_STATUS_LABELS.get(r.status, r.status)), str(r.payments), _money(r.amount)]
+        table.rows = [[_payment_status(r.status), str(r.payments), _money(r.amount)]
                       for r in rows]
         table.footer = [_("Total"), str(sum(r.payments for r in rows)), _money(sum(r.amount for r in rows))]
-        chart = {"type": "doughnut", "labels": [str(PAYMENT_STATUS_LABELS.get(r.status, r.status)) for r in rows],
+        chart = {"type": "doughnut", "labels": [_payment_status(r.status) for r in rows],
                  "datasets": [{"label": _("Payments"), "data": [r.payments for r in rows]}]}
         return self._page("payments", [table], chart, period, problem)

@@ -6,18 +6,9 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
-from app.domain.membership import STATUS_LABELS
 from app.extensions import db
 from app.services.membership.access import dashboard_context
-from views.selfservice.receipts import ORDER_STATUS_LABELS
 from views.selfservice.wizard import clock_today, grace_days, template_helpers
-
-CR_STATUS_LABELS = {
-    "active": _l("Active"),
-    "cancelled": _l("Cancelled"),
-    "expired": _l("Expired"),
-    "suspended": _l("Suspended"),
-}
 
 
 def dashboard_sections_context(member) -> dict:
@@ -26,9 +17,6 @@ def dashboard_sections_context(member) -> dict:
         **template_helpers(),
         "selfservice": dashboard_context(db.session, member, user_id=g.user.id, today=clock_today(),
                                          grace_days=grace_days()),
-        "order_status_labels": ORDER_STATUS_LABELS,
-        "cr_status_labels": CR_STATUS_LABELS,
-        "membership_status_labels": {str(k): v for k, v in STATUS_LABELS.items()},
     }
 
 

@@ -7,25 +7,17 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services.membership.fulfilment import SERVICE_LABELS, Translated, next_steps_message, outcome_message
+from app.domain.labels import SERVICES
+from app.services.membership.fulfilment import next_steps_message, outcome_message
 from app.services.payments.checkout import check_earlier_attempts
 from app.services.payments.gateway import payment_gateway
 from app.services.payments.orders import cancel_order, member_order
 from app.services.membership.refusals import OrderNotCancellable
 from models import Certificate
 from views.forms import user_message
+from views.display import message_html
 from views.selfservice.wizard import checkout_response, clock_now, clock_today, current_member, render_page
 
-ORDER_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "pending_payment": _l("Awaiting payment"),
-    "review": _l("Payment under review"),
-    "paid": _l("Paid"),
-    "fulfilled": _l("Completed"),
-    "cancelled": _l("Cancelled"),
-    "expired": _l("Expired unpaid"),
-    "failed": _l("Failed"),
-}
 
 
 def _owned_order(reference: str):
@@ -54,9 +46,8 @@ class SelfServiceReceiptView(BaseView):
         payments = list(order.payments)
         outcome = outcome_message(order)
         response = render_page(
-            "selfservice/receipt.html", title=_l(SERVICE_LABELS[order.service]), order=order,
-            status_label=ORDER_STATUS_LABELS.get(order.status, order.status),
-            outcome=Translated(outcome) if outcome else "", next_steps=Translated(next_steps_message(order)),
+            "selfservice/receipt.html", title=_l(SERVICES[order.service]), order=order,
+            outcome=message_html(outcome) if outcome else "", next_steps=message_html(next_steps_message(order)),
             certificate=certificate, last_payment=payments[-1] if payments else None,
             late_payment=any(p.status == "accepted" for p in payments), payment_checked=checked,
             duplicate_payment=any(p.status == "duplicate" for p in payments),

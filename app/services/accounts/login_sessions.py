@@ -19,6 +19,7 @@ from flask_login import user_logged_in, user_logged_out
 from sqlalchemy import exists, select, update
 
 from app.extensions import db
+from app.services.audit import trail as audit
 from models import LoginSession
 from models.base import utcnow
 
@@ -100,7 +101,11 @@ def _on_login(sender, user, **extra) -> None:
 
 
 def _on_logout(sender, user, **extra) -> None:
+    if user is not None and getattr(user, "id", None) is not None:
+        with audit.acting_as(user.username, user.id):
+            audit.record(db.session, "logout", "ab_user", str(user.id))
     end_current()
+    db.session.commit()
 
 
 def install(app: Flask) -> None:

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, ClassVar
 
 import flask_login
 from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from app.domain.messages import Message, N_
+from app.domain.errors import TranslatableError
+from app.domain.messages import N_
 from app.extensions import db
 from app.saml import state
 from app.saml.sp import ValidatedAssertion
@@ -21,15 +21,10 @@ from models.saml import SamlAssertion
 log = logging.getLogger("ghurfa.pki")
 
 
-class PkiRefusal(Exception):
+class PkiRefusal(TranslatableError):
     """A PKI login or identity check we refuse; nothing has been changed."""
 
-    message_id: ClassVar[str] = N_("The identity check could not be completed. Please try again.")
-
-    def __init__(self, **params: Any) -> None:
-        self.params = dict(params)
-        self.message = Message(self.message_id, self.params)
-        super().__init__(str(self.message))
+    message_id = N_("The identity check could not be completed. Please try again.")
 
 
 class AssertionRejected(PkiRefusal):
@@ -107,8 +102,7 @@ def log_in(member: Member, assertion: ValidatedAssertion, civil_id: str) -> None
     state.remember_sso(name_id=assertion.name_id, name_id_format=assertion.name_id_format,
                        nq=assertion.name_id_nq, spnq=assertion.name_id_spnq,
                        session_index=assertion.session_index, civil_id=civil_id)
-    with audit.acting_as(user.username, user.id):
-        audit.record(db.session, "login", "ab_user", str(user.id), {"method": "pki"})
-        # Also commits the audit entry: FAB's login statistics are saved in the same transaction.
-        current_app.appbuilder.sm.update_user_auth_stat(user, success=True)
+    # FAB saves its login statistics (and commits); the audit trail writes them as a PKI login.
+    db.session.info[audit.LOGIN_METHOD_KEY] = "pki"
+    current_app.appbuilder.sm.update_user_auth_stat(user, success=True)
     db.session.commit()

@@ -1,1 +1,1 @@
-"""The audit trail: the hash-chained log of every change, and its verification."""
+"""The audit trail: the hash-chained log of every change, its verification, and reading it by record names."""

@@ -28,6 +28,10 @@ REDACTED = "[redacted]"
 # Columns never written to the log in clear, per table.
 _REDACT = {"ab_user": {"password"}}
 _AUDITED_FOREIGN_TABLES = {"ab_user", "ab_role"}
+# FAB's login statistics: an update of only these is a login or a failed login, not an edit.
+_LOGIN_STATISTICS = {"last_login", "login_count", "fail_login_count", "changed_on"}
+# Where a login by another way than a password (the PKI) says so before FAB saves its statistics.
+LOGIN_METHOD_KEY = "ghurfa_login_method"
 
 _actor: contextvars.ContextVar[tuple[str, int | None] | None] = contextvars.ContextVar(
     "ghurfa_audit_actor", default=None
@@ -142,7 +146,7 @@ def _after_flush(session: Session, flush_context) -> None:
     if not pending:
         return
     actor, user_id = current_actor()
-    rows = []
+    rows, logins = [], []
     for action, obj, before in pending:
         after = None if action == "delete" else _values(obj)
         if action == "update":
@@ -152,6 +156,10 @@ def _after_flush(session: Session, flush_context) -> None:
                 continue
             before = {k: before.get(k) for k in sorted(changed)}
             after = {k: after[k] for k in sorted(changed)}
+            login = _login_event(session, obj, before, after)
+            if login is not None:
+                logins.append((obj, login))
+                continue
         # A new row's identity key is only set after the flush completes; read its primary key instead.
         state = inspect(obj)
         identity = state.identity or tuple(state.mapper.primary_key_from_instance(obj))
@@ -167,6 +175,24 @@ def _after_flush(session: Session, flush_context) -> None:
         )
     if rows:
         append_entries(session, rows, actor=actor, user_id=user_id)
+    for user, row in logins:
+        # The person logging in (or trying to) is who acted, though no one is logged in yet.
+        append_entries(session, [row], actor=user.username, user_id=user.id)
+
+
+def _login_event(session: Session, obj: Any, before: dict, after: dict) -> dict[str, Any] | None:
+    """A login or failed login, when an account's update changed only FAB's login statistics."""
+    if obj.__tablename__ != "ab_user" or not set(after) <= _LOGIN_STATISTICS:
+        return None
+    failures_before = before.get("fail_login_count") or 0
+    failures_after = after.get("fail_login_count", failures_before) or 0
+    if failures_after > failures_before:
+        action, details = "failed_login", {"failed_attempts": failures_after}
+    elif "login_count" in after or "last_login" in after:
+        action, details = "login", {"method": session.info.pop(LOGIN_METHOD_KEY, "password")}
+    else:
+        return None
+    return {"action": action, "entity": "ab_user", "entity_id": str(obj.id), "before": None, "after": details}
 
 
 def append_entries(session: Session, rows: list[dict[str, Any]], *, actor: str, user_id: int | None) -> None:

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
+from app.domain import labels
 from app.domain.membership import STATUS_LABELS, membership_status
 from models import (
     AuditEntry,
@@ -81,6 +82,18 @@ def _select(model, pairs: list[tuple[Column, Any]], *joins) -> tuple[Select, lis
 CREATED = Column("created_at", _l("Created"), DATETIME)
 
 
+def labelled(family: str) -> Callable[[DeriveContext], Callable[[Any], str | None]]:
+    """A coded column exported as its label from the catalogue, in the export's language."""
+    def derive(ctx: DeriveContext) -> Callable[[Any], str | None]:
+        return lambda code: None if code in (None, "") else labels.translated(family, code, ctx.gettext)
+
+    return derive
+
+
+def _actor(ctx: DeriveContext) -> Callable[[Any], str | None]:
+    return lambda code: None if not code else labels.actor(code, ctx.gettext)
+
+
 def _status_of(ctx: DeriveContext) -> Callable[[dt.date | None], str | None]:
     labels = {status: ctx.gettext(label) for status, label in STATUS_LABELS.items()}
 
@@ -99,10 +112,10 @@ def _members(language: str):
         (Column("family_name", _l("Family name")), Member.family_name),
         (Column("mobile", _l("Mobile")), Member.mobile),
         (Column("country", _l("Country")), Member.country),
-        (Column("id_type", _l("ID type")), Member.id_type),
+        (Column("id_type", _l("ID type"), derive=labelled("id_type")), Member.id_type),
         (Column("id_number", _l("ID number")), Member.id_number),
         (Column("cr_number", _l("CR number")), Member.cr_number),
-        (Column("language", _l("Language")), Member.language),
+        (Column("language", _l("Language"), derive=labelled("language")), Member.language),
         (Column("email_verified_at", _l("Email verified"), DATETIME), Member.email_verified_at),
         (Column("mobile_verified_at", _l("Mobile verified"), DATETIME), Member.mobile_verified_at),
         (Column("active", _l("Active"), BOOL), User.active),
@@ -122,7 +135,7 @@ def _companies(language: str):
         (Column("address", _l("Address")), Company.address),
         (Column("governorate", _l("Head office (governorate)")), _name(governorate, language)),
         (Column("registry_grade", _l("Registry grade")), _name(grade, language)),
-        (Column("cr_status", _l("CR status")), Company.cr_status),
+        (Column("cr_status", _l("CR status"), derive=labelled("cr_status")), Company.cr_status),
         (Column("cr_expires_on", _l("CR expiry"), DATE), Company.cr_expires_on),
         (Column("registry_updated_at", _l("Updated at the registry"), DATETIME), Company.registry_updated_at),
         (CREATED, Company.created_at),
@@ -157,7 +170,7 @@ def _memberships(language: str):
 def _fee_schedules(language: str):
     return _select(FeeSchedule, [
         (Column("effective_from", _l("Effective from"), DATE), FeeSchedule.effective_from),
-        (Column("registration_fee", _l("New registration fee"), MONEY), FeeSchedule.registration_fee),
+        (Column("registration_fee", _l("Registration fee"), MONEY), FeeSchedule.registration_fee),
         (Column("replacement_fee", _l("Replacement certificate fee"), MONEY), FeeSchedule.replacement_fee),
         (Column("name_change_fee", _l("Name change fee"), MONEY), FeeSchedule.name_change_fee),
         (Column("grade_change_fee", _l("Grade change fee"), MONEY), FeeSchedule.grade_change_fee),
@@ -179,7 +192,7 @@ def _vouchers(language: str):
     return _select(Voucher, [
         (Column("code", _l("Code")), Voucher.code),
         (Column("description", _l("Description")), Voucher.description),
-        (Column("kind", _l("Discount type")), Voucher.kind),
+        (Column("kind", _l("Discount type"), derive=labelled("voucher_kind")), Voucher.kind),
         (Column("value", _l("Discount"), NUMBER), Voucher.value),
         (Column("valid_from", _l("Valid from"), DATE), Voucher.valid_from),
         (Column("valid_to", _l("Valid to"), DATE), Voucher.valid_to),
@@ -192,8 +205,8 @@ def _vouchers(language: str):
 def _orders(language: str):
     return _select(ServiceOrder, [
         (Column("reference", _l("Reference")), ServiceOrder.reference),
-        (Column("service", _l("Service")), ServiceOrder.service),
-        (Column("status", _l("Status")), ServiceOrder.status),
+        (Column("service", _l("Service"), derive=labelled("service")), ServiceOrder.service),
+        (Column("status", _l("Status"), derive=labelled("order_status")), ServiceOrder.status),
         (Column("user", _l("Member")), User.username),
         (Column("cr_number", _l("CR number")), Company.cr_number),
         (Column("company", _l("Company")), _name(Company, language)),
@@ -213,10 +226,10 @@ def _orders(language: str):
 def _order_lines(language: str):
     return _select(OrderLine, [
         (Column("order", _l("Service request")), ServiceOrder.reference),
-        (Column("service", _l("Service")), ServiceOrder.service),
-        (Column("status", _l("Status")), ServiceOrder.status),
+        (Column("service", _l("Service"), derive=labelled("service")), ServiceOrder.service),
+        (Column("status", _l("Status"), derive=labelled("order_status")), ServiceOrder.status),
         (Column("position", _l("Line"), NUMBER), OrderLine.position),
-        (Column("kind", _l("Fee")), OrderLine.kind),
+        (Column("kind", _l("Fee"), derive=labelled("fee_line")), OrderLine.kind),
         (Column("amount", _l("Amount"), MONEY), OrderLine.amount),
     ], (ServiceOrder, OrderLine.order_id == ServiceOrder.id))
 
@@ -224,13 +237,13 @@ def _order_lines(language: str):
 def _payments(language: str):
     return _select(Payment, [
         (Column("order", _l("Service request")), ServiceOrder.reference),
-        (Column("gateway", _l("Gateway")), Payment.gateway),
+        (Column("gateway", _l("Gateway"), derive=labelled("gateway")), Payment.gateway),
         (Column("transaction_uuid", _l("Transaction")), Payment.transaction_uuid),
         (Column("gateway_transaction_id", _l("Gateway transaction")), Payment.gateway_transaction_id),
         (Column("amount", _l("Amount"), MONEY), Payment.amount),
         (Column("currency", _l("Currency")), Payment.currency),
-        (Column("status", _l("Status")), Payment.status),
-        (Column("decision", _l("Decision")), Payment.decision),
+        (Column("status", _l("Status"), derive=labelled("payment_status")), Payment.status),
+        (Column("decision", _l("Decision"), derive=labelled("payment_decision")), Payment.decision),
         (Column("reason_code", _l("Reason code")), Payment.reason_code),
         (Column("message", _l("Message")), Payment.message),
         (CREATED, Payment.created_at),
@@ -254,12 +267,12 @@ def _certificates(language: str):
 
 def _notifications(language: str):
     return _select(Notification, [
-        (Column("channel", _l("Channel")), Notification.channel),
+        (Column("channel", _l("Channel"), derive=labelled("notification_channel")), Notification.channel),
         (Column("recipient", _l("Recipient")), Notification.recipient),
-        (Column("template", _l("Message")), Notification.template),
-        (Column("language", _l("Language")), Notification.language),
+        (Column("template", _l("Message"), derive=labelled("notification_template")), Notification.template),
+        (Column("language", _l("Language"), derive=labelled("language")), Notification.language),
         (Column("subject", _l("Subject")), Notification.subject),
-        (Column("status", _l("Status")), Notification.status),
+        (Column("status", _l("Status"), derive=labelled("notification_status")), Notification.status),
         (Column("attempts", _l("Attempts"), NUMBER), Notification.attempts),
         (Column("next_attempt_at", _l("Next attempt"), DATETIME), Notification.next_attempt_at),
         (Column("last_error", _l("Last error")), Notification.last_error),
@@ -270,11 +283,11 @@ def _notifications(language: str):
 
 def _job_runs(language: str):
     return _select(JobRun, [
-        (Column("job", _l("Job")), JobRun.job),
-        (Column("trigger", _l("Started by")), JobRun.trigger),
+        (Column("job", _l("Job"), derive=labelled("job")), JobRun.job),
+        (Column("trigger", _l("Started by"), derive=labelled("job_trigger")), JobRun.trigger),
         (Column("started_at", _l("Started"), DATETIME), JobRun.started_at),
         (Column("finished_at", _l("Finished"), DATETIME), JobRun.finished_at),
-        (Column("status", _l("Status")), JobRun.status),
+        (Column("status", _l("Status"), derive=labelled("job_result")), JobRun.status),
         (Column("counts", _l("Counts"), JSON), JobRun.counts),
         (Column("error", _l("Error")), JobRun.error),
     ])
@@ -284,10 +297,10 @@ def _audit_log(language: str):
     return _select(AuditEntry, [
         (Column("seq", _l("No."), NUMBER), AuditEntry.seq),
         (Column("at", _l("When"), DATETIME), AuditEntry.at),
-        (Column("actor", _l("Who")), AuditEntry.actor),
+        (Column("actor", _l("Who"), derive=_actor), AuditEntry.actor),
         (Column("user_id", _l("User id"), NUMBER), AuditEntry.user_id),
-        (Column("action", _l("Action")), AuditEntry.action),
-        (Column("entity", _l("Record type")), AuditEntry.entity),
+        (Column("action", _l("Action"), derive=labelled("audit_action")), AuditEntry.action),
+        (Column("entity", _l("Record type"), derive=labelled("entity")), AuditEntry.entity),
         (Column("entity_id", _l("Record")), AuditEntry.entity_id),
         (Column("before", _l("Before"), JSON), AuditEntry.before),
         (Column("after", _l("After"), JSON), AuditEntry.after),

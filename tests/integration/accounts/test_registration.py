@@ -76,7 +76,7 @@ def test_the_seed_registration_goes_through_email_then_sms(app, client, outbox, 
     assert response.headers["Location"].endswith("/portal/")
     dashboard = client.get("/portal/")
     assert dashboard.status_code == 200
-    assert "Welcome, shmoouqa mohamed AL-hashmi" in dashboard.get_data(as_text=True)
+    assert "Welcome, <bdi>shmoouqa mohamed AL-hashmi</bdi>" in dashboard.get_data(as_text=True)
     with app.app_context():
         member = db.session.scalar(select(Member))
         assert member.email_verified_at == member.mobile_verified_at == clock().replace(tzinfo=None)

@@ -145,3 +145,13 @@ def test_the_api_keeps_to_its_openapi_document(app, client):
         conforms()
         checked.append(operation.label)
     assert len(checked) == len(operations)
+
+
+def test_the_openapi_document_says_what_each_code_means(app, client):
+    make_user(app, "auditor1", "Auditor")
+    login(client, "auditor1")
+    schemas = client.get("/api/v1/_openapi").get_json()["components"]["schemas"]
+    order = next(schema for name, schema in schemas.items() if name.startswith("ServiceOrderApi.get_list"))
+    status = order["properties"]["status"]["description"]
+    assert "`pending_payment`: Awaiting payment" in status and "`fulfilled`: Completed" in status
+    assert "`renewal`: Membership renewal" in order["properties"]["service"]["description"]

@@ -54,7 +54,7 @@ def test_an_entry_shows_before_and_after_side_by_side(app, client):
     assert "المشاريع الواعدة" in before and "ش.م.م" not in before
     assert "المشاريع الواعدة ش.م.م" in after
     status = re.search(r'data-field="cr_status">(.*?)</tr>', html, re.S).group(1)
-    assert "active" in status and "suspended" in status
+    assert "Active" in status and "Suspended" in status and "suspended" not in status.split(">", 1)[1]
 
 
 def test_an_auditor_verifies_the_chain_and_the_check_is_logged(app, client):

@@ -78,7 +78,7 @@ def test_the_export_is_exactly_the_filtered_list_and_is_logged(app, auditor):
 def test_amounts_stay_numbers_even_when_negative(app, auditor):
     rows = _csv_rows(auditor.get("/export/OrderLineView/csv/?_oc_OrderLineView=id&_od_OrderLineView=asc"))
     assert rows[0] == ["Service request", "Service", "Status", "Line", "Fee", "Amount"]
-    assert ["R-2", "renewal", "paid", "2", "voucher", "-5.000"] in rows
+    assert ["R-2", "Membership renewal", "Paid", "2", "Voucher discount", "-5.000"] in rows
 
 
 def test_xlsx_opens_in_a_spreadsheet_with_real_numbers_and_dates(app, auditor):
@@ -92,7 +92,8 @@ def test_xlsx_opens_in_a_spreadsheet_with_real_numbers_and_dates(app, auditor):
     records = {row[0]: dict(zip(header, row)) for row in rows[1:]}
     assert set(records) == {"R-1", "R-2", "R-5"}
     assert records["R-2"]["Total"] == 100.0 and records["R-2"]["Company"] == "'" + INJECTION_NAME
-    assert records["R-1"]["Paid at"].year == 2024 and records["R-5"]["Paid at"] is None
+    paid_at = "Paid at (Muscat time)"
+    assert records["R-1"][paid_at].year == 2024 and records["R-5"][paid_at] is None
     (entry,) = _exports(app)
     assert entry.after["rows"] == 3 and entry.after["format"] == "xlsx"
 
@@ -182,7 +183,7 @@ def test_the_database_formats_csv_cells_exactly_as_python_would(app, kind, value
     """A CSV export lets the database format text, amounts and timestamps; it must match the Python rules."""
     from sqlalchemy import BigInteger, DateTime, String, literal
 
-    from app.services.exports.export import _csv_converter, _sql_formatted
+    from app.services.exports.cells import csv_converter as _csv_converter, sql_formatted as _sql_formatted
 
     sql_type = {"money": BigInteger(), "text": String(), "datetime": DateTime()}[kind]
     with app.app_context():
@@ -190,3 +191,15 @@ def test_the_database_formats_csv_cells_exactly_as_python_would(app, kind, value
         for value in values:
             expression = _sql_formatted(literal(value, sql_type), kind, dialect)
             assert db.session.scalar(select(expression)) == _csv_converter(kind)(value), value
+
+
+def test_an_arabic_export_has_arabic_headers_labels_and_muscat_times(app, auditor):
+    auditor.get("/lang/ar")
+    rows = _csv_rows(auditor.get("/export/ServiceOrderView/csv/"))
+    header = rows[0]
+    assert header[1:3] == ["الخدمة", "الحالة"]
+    paid_at = header.index("تاريخ الدفع (بتوقيت مسقط)")
+    r2 = next(row for row in rows[1:] if row[0] == "R-2")
+    assert r2[1:3] == ["تجديد العضوية", "مدفوع"]
+    assert r2[paid_at] == "2025-01-01 01:00:00"  # paid 2024-12-31 21:00 UTC
+    assert not {"renewal", "paid", "fulfilled"} & {cell for row in rows[1:] for cell in row}

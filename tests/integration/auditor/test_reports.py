@@ -80,8 +80,8 @@ def test_the_revenue_page_has_the_table_and_the_chart(reader):
     assert "130.000 OMR" in html and "125.000 OMR" in html
     chart = _chart(html)
     assert chart["money"] and chart["labels"] == ["November 2024", "January 2025"]
-    assert {d["label"]: d["data"] for d in chart["datasets"]} == {"Renewal": [25_000, 100_000],
-                                                                  "Replacement certificate": [0, 5_000]}
+    assert {d["label"]: d["data"] for d in chart["datasets"]} == {"Membership renewal": [25_000, 100_000],
+                                                                  "Extract your certificate": [0, 5_000]}
     assert "vendor/chartjs/chart.umd.js" in html and "auditor/reports.css" in html
 
 

@@ -85,7 +85,7 @@ def test_an_arabic_speaking_member_reads_the_pages_and_messages_in_arabic(app, h
     choose_membership(hashmi, app, "/services/renewal", "1445820", "91868", "7324674")
     hashmi.get("/lang/ar")
     period = flat(text(hashmi.get("/services/renewal/period")))
-    assert "رسوم السنة الأولى RO 25 رسوم السنة الثانية RO 25 القسيمة RO 0 الإجمالي RO 50" in period
+    assert "رسوم السنة الأولى 25.000 ر.ع. رسوم السنة الثانية 25.000 ر.ع. خصم القسيمة 0.000 ر.ع. الإجمالي 50.000 ر.ع." in period
     assert "تدعم البوابة حاليًا الدفع فقط بالبطاقات الائتمانية المحلية" in period
     renew(hashmi, app)
     with app.app_context():

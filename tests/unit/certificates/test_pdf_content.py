@@ -290,3 +290,11 @@ def test_a_qr_reader_scans_the_printed_page(seed_pdf, tmp_path):
     )
     with Image.open(tmp_path / "page.png") as page:
         assert [code.text for code in zxingcpp.read_barcodes(page)] == [VERIFY_URL]
+
+
+def test_a_serial_starting_with_a_letter_after_the_year_prints_in_order_on_both_sides(font_dir):
+    snapshot = replace(SEED, serial="2026-AF3739C3")
+    pdf = render_certificate_pdf(snapshot, verify_url=VERIFY_URL, font_dir=font_dir)
+    serials = [w for w in poppler_words(pdf) if "AF3739C3" in w.text]
+    assert [w.text for w in serials] == ["2026-AF3739C3", "2026-AF3739C3"], [w.text for w in serials]
+    assert serials[1].x_min > serials[0].x_max  # the second one is on the Arabic (right) side
