@@ -85,6 +85,13 @@ class Config:
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: limits are not refused outright (nobody could log in) but kept in each worker's
+    # memory at RATELIMIT_FALLBACK per client address for every limited page, with a warning
+    # logged; the shared storage is tried again as requests come and used once it answers.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_IN_MEMORY_FALLBACK = _env("RATELIMIT_FALLBACK", "10 per minute")
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
     # --- Flask-AppBuilder -----------------------------------------------------------
     FAB_API_SWAGGER_UI = True
@@ -209,6 +216,21 @@ class Config:
     REGISTRY_FULL_SYNC_BATCH = _env_int("REGISTRY_FULL_SYNC_BATCH", 10000)  # the same for a full import
     # Writer threads of a sync on PostgreSQL (batches with no company in common written side by side); 0: in line.
     REGISTRY_SYNC_WRITERS = _env_int("REGISTRY_SYNC_WRITERS", 2)
+
+    # --- operations: logs, health, metrics ----------------------------------------------------
+    # "json": every log line is one JSON object (a line per request and per job run); "text": readable.
+    LOG_FORMAT = _env("LOG_FORMAT", "json" if PRODUCTION else "text")
+    # /metrics answers `Authorization: Bearer METRICS_TOKEN`, or peers in METRICS_ALLOW_FROM
+    # (addresses or networks, "," between; the connection's own address, not X-Forwarded-For).
+    # Neither set: /metrics is off (404). The token also shows /readyz's details.
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+    METRICS_ALLOW_FROM = _env("METRICS_ALLOW_FROM", "")
+    # The scheduler process records a heartbeat this often; /readyz fails when the newest is older
+    # than SCHEDULER_HEARTBEAT_MAX_AGE_SECONDS (0: /readyz does not look at the scheduler).
+    SCHEDULER_HEARTBEAT_SECONDS = _env_int("SCHEDULER_HEARTBEAT_SECONDS", 30)
+    SCHEDULER_HEARTBEAT_MAX_AGE_SECONDS = _env_int("SCHEDULER_HEARTBEAT_MAX_AGE_SECONDS", 180 if PRODUCTION else 0)
+    # While the database is down pages answer 503 with this Retry-After (seconds).
+    OUTAGE_RETRY_AFTER_SECONDS = _env_int("OUTAGE_RETRY_AFTER_SECONDS", 30)
 
     # --- back office at scale ------------------------------------------------------------
     # Seconds a worker reuses an unfiltered list's row count and the options of a small table's

@@ -1,7 +1,6 @@
 """Ghurfa: the chamber's e-services portal and back office. create_app() is the only place an app is built."""
 from __future__ import annotations
 
-import logging
 import secrets
 from pathlib import Path
 
@@ -69,6 +68,10 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     app.config["FAB_CREATE_DB"] = False
     _check_configuration(app)
     _configure_logging(app)
+    from app import operations
+
+    # First: every request gets its id and its log line before any other hook runs.
+    operations.install(app)
 
     if app.config.get("PROXY_FIX_HOPS"):
         hops = int(app.config["PROXY_FIX_HOPS"])
@@ -163,6 +166,6 @@ def _register_sandbox_pages(app: Flask) -> None:
 
 
 def _configure_logging(app: Flask) -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("ghurfa").setLevel(logging.INFO)
+    from app.operations.logs import configure
+
+    configure(app.config.get("LOG_FORMAT") or "text")

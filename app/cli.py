@@ -59,3 +59,6 @@ def register_cli(app: Flask) -> None:
     from app.cli_export import export_command
 
     app.cli.add_command(export_command)
+    from app.operations.doctor import doctor_command
+
+    app.cli.add_command(doctor_command)

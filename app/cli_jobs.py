@@ -26,9 +26,10 @@ def list_command() -> None:
     import datetime as dt
 
     from app.infrastructure.clock import MUSCAT
-    from app.services.jobs.runs import last_runs
+    from app.services.jobs.runs import last_runs, sweep_abandoned
     from jobs.scheduler import JOBS, cron_trigger, schedules
 
+    sweep_abandoned()  # a run whose process died is shown abandoned, not running for ever
     plan = schedules(current_app.config)
     last = last_runs(list(JOBS))
     now = dt.datetime.now(MUSCAT)
@@ -65,11 +66,19 @@ def registry_sync_command(full: bool) -> None:
     """Synchronise companies and signatories with the commercial registry, with a progress bar."""
     from tqdm import tqdm
 
+    import logging
+
     from jobs.scheduler import run_now
 
-    with tqdm(unit=" companies", desc="full import" if full else "changes", file=sys.stderr) as bar:
-        result = run_now(current_app._get_current_object(), "registry_full_sync" if full else "registry_sync",
-                         trigger="cli", progress=bar.update)
+    # The operator reads the bar and the last line; the run itself is recorded (Operations -> Job runs).
+    logging.disable(logging.WARNING)
+    try:
+        with tqdm(unit=" companies", desc="full import" if full else "changes", file=sys.stderr,
+                  disable=None, leave=False) as bar:
+            result = run_now(current_app._get_current_object(), "registry_full_sync" if full else "registry_sync",
+                             trigger="cli", progress=bar.update)
+    finally:
+        logging.disable(logging.NOTSET)
     _report(result)
 
 
@@ -93,5 +102,7 @@ def _report(result) -> None:
     if result.status == "skipped":
         click.echo(f"{result.name}: not run, another run holds its lock.", err=True)
     else:
-        click.echo(f"{result.name}: failed (job run #{result.run_id}):\n{result.error}", err=True)
+        # One line: the traceback is kept on the run (Operations -> Job runs).
+        click.echo(f"{result.name}: failed (job run #{result.run_id}): {result.summary or 'see the job run'}",
+                   err=True)
     sys.exit(1)

@@ -1,12 +1,14 @@
 """Ghurfa's security manager: a small subclass of Flask-AppBuilder's, never a copy."""
 from __future__ import annotations
 
+import logging
 import re
 
 from flask import g, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_login import current_user
 from sqlalchemy import inspect, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from app import permissions
@@ -14,6 +16,8 @@ from app.extensions import limiter
 from app.services.accounts import login_sessions
 from views.admin import security as readable
 from views.portal.login import GhurfaAuthDBView
+
+log = logging.getLogger("ghurfa.security")
 
 
 class GhurfaSecurityManager(SecurityManager):
@@ -48,9 +52,15 @@ class GhurfaSecurityManager(SecurityManager):
     def create_db(self) -> None:
         """Schema comes from Alembic migrations; here only the roles are ensured."""
         engine = self.session.get_bind(mapper=None, clause=None)
-        if "ab_role" not in inspect(engine).get_table_names():
-            return
-        self.ensure_roles()
+        try:
+            if "ab_role" not in inspect(engine).get_table_names():
+                return
+            self.ensure_roles()
+        except OperationalError as exc:
+            # A worker (re)started while the database is down still starts, and answers 503 until it is back;
+            # `flask ghurfa init` ensures the roles once per release anyway.
+            self.session.rollback()
+            log.warning("roles not checked at start: the database is unreachable (%s)", type(exc).__name__)
 
     def ensure_roles(self) -> None:
         """Creates every Ghurfa role once; their permissions live in app.permissions (built-in roles)."""

@@ -10,6 +10,7 @@ job, e.g. {"reminders": "30 8 * * *", "registry_full_sync": "off"}.
 """
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 from collections.abc import Callable, Mapping
@@ -59,6 +60,11 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
     JobSpec("outbox", "jobs.outbox:run", "* * * * *",
             "Send queued emails and SMS, retrying failures with backoff"),
 )}
+
+
+def jobs_sharing_lock(lock_name: str) -> list[str]:
+    """The jobs that take the lock `lock_name` (a job's own name when it is not a job's lock)."""
+    return [spec.name for spec in JOBS.values() if spec.lock_name == lock_name] or [lock_name]
 
 
 class UnknownJob(KeyError):
@@ -116,6 +122,14 @@ def build_scheduler(app: Flask, background: bool = False) -> BaseScheduler:
         scheduler.add_job(run_now, cron_trigger(expr), args=(app, name), id=name, name=name,
                           replace_existing=True)
         log.info("job %s scheduled: %s (Asia/Muscat)", name, expr)
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from app.operations.heartbeat import beat
+
+    # Not a job: tells /readyz the scheduler is alive and marks abandoned runs; never recorded as a run.
+    seconds = max(5, int(app.config.get("SCHEDULER_HEARTBEAT_SECONDS") or 30))
+    scheduler.add_job(beat, IntervalTrigger(seconds=seconds), args=(app,), id="heartbeat", name="heartbeat",
+                      replace_existing=True, next_run_time=dt.datetime.now(MUSCAT))
     return scheduler
 
 

@@ -16,3 +16,4 @@ from models.login_session import LoginSession  # noqa: F401
 from models.jobs import JobLock  # noqa: F401
 from models.reminder import ReminderSent  # noqa: F401
 from models.registry_sync import RegistryChange, RegistryFlag, RegistrySyncState  # noqa: F401
+from models.operations import SchedulerHeartbeat  # noqa: F401

@@ -22,6 +22,8 @@ class JobRun(Model):
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="running")
     counts: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    # Who holds the run's lock (host:pid:token, or the PostgreSQL backend holding the advisory lock).
+    holder: Mapped[str | None] = mapped_column(String(80))
 
     def __repr__(self) -> str:
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"

@@ -19,6 +19,23 @@ KEEP_TABLES = {"alembic_version", "ab_permission", "ab_view_menu", "ab_permissio
                "ab_permission_view_role"}
 
 
+from tests.log_guard import LeakGuard, install as _install_log_guard
+
+LOG_GUARD = LeakGuard()
+_install_log_guard(LOG_GUARD)
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_in_logs():
+    """Every log record of the suite is scanned (tests/log_guard.py): a test during which a
+    password, code, configured secret or card number was logged fails."""
+    LOG_GUARD.leaks.clear()
+    yield
+    leaks, LOG_GUARD.leaks[:] = list(LOG_GUARD.leaks), []
+    if leaks:
+        pytest.fail("secrets in the logs:\n" + "\n".join(leaks), pytrace=False)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_translations():
     """Tests read the compiled catalogs; rebuild them when a .po file is newer."""

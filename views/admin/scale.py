@@ -160,19 +160,33 @@ class TableCache:
 table_cache = TableCache()
 
 
+def _connection_info(conn) -> dict | None:
+    """The connection's info, or None once the database has cut it off: reading `conn.info` then
+    would try to reconnect inside the failed transaction and raise PendingRollbackError (during
+    the very rollback that ends it). The cut connection is discarded with whatever it noted."""
+    if conn.invalidated or conn.closed:
+        return None
+    return conn.info
+
+
 def _note_table_change(conn, clauseelement, multiparams, params, execution_options, result) -> None:
     if isinstance(clauseelement, (Insert, Update, Delete)):
-        conn.info.setdefault("ghurfa_changed_tables", set()).add(clauseelement.table.name)
+        info = _connection_info(conn)
+        if info is not None:
+            info.setdefault("ghurfa_changed_tables", set()).add(clauseelement.table.name)
 
 
 def _forget_committed_changes(conn) -> None:
-    changed = conn.info.pop("ghurfa_changed_tables", None)
+    info = _connection_info(conn)
+    changed = info.pop("ghurfa_changed_tables", None) if info is not None else None
     if changed:
         table_cache.forget(str(conn.engine.url), changed)
 
 
 def _drop_noted_changes(conn) -> None:
-    conn.info.pop("ghurfa_changed_tables", None)
+    info = _connection_info(conn)
+    if info is not None:
+        info.pop("ghurfa_changed_tables", None)
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,10 @@ def finish_verification_first():
 
 def too_many_requests(error):
     """The page refused, as it was when sent (what was typed kept), saying when to try again."""
+    from app.operations.metrics import observe_rate_limited
     from views.portal.limits import seconds_to_wait, wait_message
 
+    observe_rate_limited(request.endpoint)
     appbuilder = current_app.appbuilder
     wait = seconds_to_wait(error)
     body = None

@@ -11,6 +11,7 @@ from flask_appbuilder.views import expose
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 
+from app.operations.metrics import observe_login_failure
 from app.services.accounts.captcha import captcha_for
 from app.services.accounts import login_sessions
 from views.portal.accounts import check_captcha, landing_url, page_language, verification_url
@@ -41,6 +42,7 @@ class GhurfaAuthDBView(AuthDBView):
             if not user:
                 # Only refused logins count: four mistakes never make the right password wait.
                 count_attempt()
+                observe_login_failure()
                 flash(as_unicode(self.invalid_login_message), "warning")
                 return redirect(self.appbuilder.get_url_for_login_with(next_url))
             # A new session for the new identity: nothing from before the login is carried over.

@@ -8,6 +8,9 @@ runs out, and a long run keeps it by calling `JobContext.heartbeat()` between ba
 
 Each run leaves a `job_run` row: running, then ok / failed (with the error) / skipped
 (another run held the lock), with its counts. Staff read them in the back office.
+A run whose process died (killed with its scheduler) cannot say so itself: whoever next takes
+its lock (the next run, or `sweep_abandoned` from the scheduler's heartbeat and `flask jobs
+list`) finds it still `running` without the lock, its lease gone, and marks it abandoned.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import hashlib
 import logging
 import os
 import socket
+import time
 import traceback
 import uuid
 from collections.abc import Callable, Mapping
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, insert, or_, text, update
+from sqlalchemy import delete, insert, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -53,11 +57,13 @@ class AdvisoryLock:
     def __init__(self, engine: Engine, name: str) -> None:
         self.engine, self.name, self.key = engine, name, lock_key(name)
         self._conn = None
+        self.holder: str | None = None
 
     def acquire(self) -> bool:
         conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}).scalar()
+            got, pid = conn.execute(text("SELECT pg_try_advisory_lock(:key), pg_backend_pid()"),
+                                    {"key": self.key}).one()
         except Exception:
             conn.close()
             raise
@@ -65,6 +71,7 @@ class AdvisoryLock:
             conn.close()
             return False
         self._conn = conn
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:pg{pid}"
         return True
 
     def heartbeat(self) -> None:
@@ -160,6 +167,7 @@ class RunResult:
     run_id: int
     counts: dict[str, Any]
     error: str | None = None
+    summary: str | None = None  # the error in one line
 
 
 def run_job(name: str, work: Callable[[JobContext], None], *, trigger: str = "schedule",
@@ -172,12 +180,17 @@ def run_job(name: str, work: Callable[[JobContext], None], *, trigger: str = "sc
     session.add(run)
     session.commit()
     run_id = run.id
+    started = time.perf_counter()
     if not lock.acquire():
         log.info("job %s skipped: another run holds its lock", name)
         _finish(name, run_id, "skipped", {}, "another run holds the lock")
+        job_run_logged(name, trigger, run_id, "skipped", {}, time.perf_counter() - started, None)
         return RunResult(name, "skipped", run_id, {}, "another run holds the lock")
+    session.execute(update(JobRun).where(JobRun.id == run_id).values(holder=lock.holder))
+    session.commit()
+    _mark_abandoned(lock_name or name, lock.holder, now_utc(config))
     context = JobContext(name, trigger, run_id, lock, progress=progress)
-    status, error = "ok", None
+    status, error, summary = "ok", None, None
     try:
         log.info("job %s started (%s)", name, trigger)
         with acting_as(f"job:{name}"):
@@ -186,15 +199,76 @@ def run_job(name: str, work: Callable[[JobContext], None], *, trigger: str = "sc
         session.rollback()
         status = "failed"
         error = "".join(traceback.format_exception(exc))[-4000:]
-        log.exception("job %s failed", name)
+        summary = error_summary(exc)
+        # The traceback is kept on the run (Operations -> Job runs); the log gets one line.
+        log.warning("job %s failed: %s", name, summary)
     finally:
         try:
             lock.release()
         except Exception:
             log.exception("job %s: releasing its lock failed", name)
     _finish(name, run_id, status, context.counts, error)
-    log.info("job %s %s: %s", name, status, context.counts)
-    return RunResult(name, status, run_id, dict(context.counts), error)
+    job_run_logged(name, trigger, run_id, status, context.counts, time.perf_counter() - started, summary)
+    return RunResult(name, status, run_id, dict(context.counts), error, summary)
+
+
+def error_summary(exc: BaseException) -> str:
+    """The exception in one line: its type and its message, without the traceback."""
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message}"[:500] if message else type(exc).__name__
+
+
+def job_run_logged(name: str, trigger: str, run_id: int, status: str, counts: Mapping, seconds: float,
+                   error: str | None) -> None:
+    """One JSON line per job run and the job metrics (runs by job and result, durations)."""
+    from app.operations.logs import log_event
+    from app.operations.metrics import observe_job_run
+
+    log_event("ghurfa.jobs.runs", "job_run", job=name, trigger=trigger, run_id=run_id, status=status,
+              duration_ms=round(seconds * 1000, 1), counts=dict(counts), error=error)
+    observe_job_run(name, status, seconds)
+
+
+ABANDONED = "abandoned"
+ABANDONED_ERROR = "its process stopped while it ran: the lock it held was free (lease expired or connection gone)"
+# A run marked `running` a moment before it takes its lock is not abandoned: it is starting.
+STARTING_GRACE = dt.timedelta(minutes=1)
+
+
+def _mark_abandoned(lock_name: str, holder: str | None, now: dt.datetime) -> int:
+    """With `lock_name` held by `holder`: every other run of its jobs still `running` lost its lock, so its process died."""
+    from jobs.scheduler import jobs_sharing_lock
+
+    result = db.session.execute(
+        update(JobRun)
+        .where(JobRun.job.in_(jobs_sharing_lock(lock_name)), JobRun.status == "running",
+               or_(JobRun.holder.is_(None), JobRun.holder != holder),
+               JobRun.started_at < now - STARTING_GRACE)
+        .values(status=ABANDONED, finished_at=now, error=ABANDONED_ERROR)
+    )
+    db.session.commit()
+    if result.rowcount:
+        log.warning("%d run(s) of lock %s marked abandoned", result.rowcount, lock_name)
+    return result.rowcount
+
+
+def sweep_abandoned() -> int:
+    """Marks abandoned the `running` runs whose lock nobody holds any more (its lease ran out or its
+    connection is gone). Takes each such lock for a moment, so it never touches a live run."""
+    from jobs.scheduler import JOBS
+
+    config = current_app.config
+    marked = 0
+    running = set(db.session.scalars(select(JobRun.job).where(JobRun.status == "running").distinct()))
+    for lock_name in sorted({JOBS[job].lock_name for job in running if job in JOBS}):
+        lock = make_lock(db.engine, lock_name, config)
+        if not lock.acquire():
+            continue
+        try:
+            marked += _mark_abandoned(lock_name, lock.holder, now_utc(config))
+        finally:
+            lock.release()
+    return marked
 
 
 def _finish(name: str, run_id: int, status: str, counts: dict, error: str | None) -> None:

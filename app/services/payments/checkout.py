@@ -123,6 +123,9 @@ def handle_reply(session: Session, form: Mapping[str, str], *, gateway: PaymentG
         log.warning("payment reply via %s for %s refused: %s", source, payment.order.reference, error)
         session.rollback()
         raise
+    from app.operations.metrics import observe_payment_reply
+
+    observe_payment_reply(reply.decision.value, source)
     try:
         with audit.acting_as(f"gateway:{payment.gateway}:{source}"):
             outcome = apply_reply(session, payment, reply, now=now, today=today)
