@@ -47,6 +47,9 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     app.config["FAB_CREATE_DB"] = False
     _check_configuration(app)
     _configure_logging(app)
+    from app import http_security
+
+    http_security.install(app)
 
     if app.config.get("PROXY_FIX_HOPS"):
         hops = int(app.config["PROXY_FIX_HOPS"])
@@ -82,7 +85,6 @@ def create_app(config: object | None = None, **overrides) -> Flask:
         register_views(appbuilder)
 
     _register_payment_pages(app)
-    app.after_request(_security_headers)
 
     from app.cli import register_cli
 
@@ -98,13 +100,6 @@ def _chamber_name(app: Flask):
     name_en, name_ar = app.config["CHAMBER_NAME_EN"], app.config["CHAMBER_NAME_AR"]
     # Escaped here: FAB prints APP_NAME through LazyString.__html__, which Jinja trusts as markup.
     return LazyString(lambda: escape(name_ar if str(get_locale() or "en").startswith("ar") else name_en))
-
-
-def _security_headers(response):
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
 
 
 def _register_payment_pages(app: Flask) -> None:

@@ -17,6 +17,10 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     appbuilder.add_view_no_menu(CertificateCheckView)
 
+    from views.public import csp_report
+
+    csp_report.register(current_app)
+
     from views.pki import register as register_pki
 
     register_pki(appbuilder)

@@ -6,12 +6,12 @@ from flask_appbuilder._compat import as_unicode
 from flask_appbuilder.security.decorators import no_cache
 from flask_appbuilder.security.forms import LoginForm_db
 from flask_appbuilder.security.views import AuthDBView
-from flask_appbuilder.utils.base import get_safe_redirect
 from flask_appbuilder.views import expose
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 
 from app.adapters.captcha import make_captcha
+from app.saml.state import safe_return_path
 from app.services import login_sessions
 from views.portal.accounts import check_captcha, landing_url, page_language, verification_url
 from views.portal.limits import client_address, limit_from_config, login_account_key
@@ -47,7 +47,7 @@ class GhurfaAuthDBView(AuthDBView):
             pending = verification_url(user)
             if pending:
                 return redirect(pending)
-            return redirect(get_safe_redirect(next_url) if next_url else landing_url(user))
+            return redirect(safe_return_path(next_url) or landing_url(user))
         return self._page(form)
 
     def _page(self, form):
