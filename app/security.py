@@ -28,6 +28,19 @@ class GhurfaSecurityManager(SecurityManager):
         login_sessions.install(app)
         return login_manager
 
+    def auth_user_db(self, username, password):
+        """FAB's password check behind the account lockout; the login form and the API login both come here."""
+        from app.services import login_lockout
+
+        if login_lockout.is_locked(username):
+            return None
+        user = super().auth_user_db(username, password)
+        if user is None:
+            login_lockout.record_failure(username)
+        else:
+            login_lockout.record_success(username)
+        return user
+
     def load_session_user(self, pk):
         """The session's user, only while its server-side login session is open (logout ends it).
 

@@ -46,6 +46,7 @@ def _prepare_rison_schemas() -> None:
 def register(appbuilder: AppBuilder) -> None:
     from app.extensions import limiter
     from views.api import resources
+    from views.portal.limits import login_account_limit
 
     _prepare_rison_schemas()
     for api in resources.READ_ONLY_APIS:
@@ -58,3 +59,5 @@ def register(appbuilder: AppBuilder) -> None:
     for view in appbuilder.baseviews:
         if view.__class__.__name__ == "SecurityApi" and getattr(view, "blueprint", None) is not None:
             limiter.limit(lambda: current_app.config["API_LOGIN_RATE_LIMIT"], methods=["POST"])(view.blueprint)
+            # ...and it shares the login form's per-account limit (and, in auth_user_db, its lockout).
+            login_account_limit()(view.blueprint)

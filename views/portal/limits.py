@@ -31,8 +31,26 @@ def typed_email_key() -> str:
 
 
 def login_account_key() -> str:
-    """The account a login attempt names (members type their email, staff their user name)."""
-    return "account:" + _typed("username")
+    """The account a login attempt names (members type their email, staff their user name), in the
+    login form or in the API login's JSON; the web and API logins share this key's limit."""
+    from app.services.login_lockout import typed_account
+
+    name = request.form.get("username")
+    if name is None and request.is_json:
+        body = request.get_json(silent=True)
+        name = body.get("username") if isinstance(body, dict) and isinstance(body.get("username"), str) else None
+    if name is None:
+        return client_address()  # nothing named (the API's token refresh): counted per address
+    return "account:" + typed_account(name)
+
+
+LOGIN_ACCOUNT_SCOPE = "login-account"
+
+
+def login_account_limit():
+    """The per-account limit of every password door, one bucket per account across all of them."""
+    return limiter.shared_limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"], scope=LOGIN_ACCOUNT_SCOPE,
+                                key_func=login_account_key, methods=["POST"])
 
 
 def reset_token_key() -> str:

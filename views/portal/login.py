@@ -12,20 +12,21 @@ from flask_login import login_user
 
 from app.adapters.captcha import make_captcha
 from app.saml.state import safe_return_path
-from app.services import login_sessions
+from app.services import login_lockout, login_sessions
 from views.portal.accounts import check_captcha, landing_url, page_language, verification_url
-from views.portal.limits import client_address, limit_from_config, login_account_key
+from views.portal.limits import client_address, limit_from_config, login_account_limit
 
 
 class GhurfaAuthDBView(AuthDBView):
     """Members log in with their email, staff with their user name; one message for every failure."""
 
     invalid_login_message = _l("Invalid login. Please try again.")
+    locked_message = _l("Too many failed logins for this account. Try again in %(minutes)s minutes.")
 
     @expose("/login/", methods=["GET", "POST"])
     @no_cache
     @limit_from_config("RATELIMIT_LOGIN_PER_ADDRESS", key_func=client_address, methods=["POST"])
-    @limit_from_config("RATELIMIT_LOGIN_PER_ACCOUNT", key_func=login_account_key, methods=["POST"])
+    @login_account_limit()
     def login(self):
         if g.user is not None and g.user.is_authenticated:
             return redirect(landing_url(g.user))
@@ -36,6 +37,10 @@ class GhurfaAuthDBView(AuthDBView):
             if problem:
                 flash(problem, "danger")
                 return self._page(form)
+            if login_lockout.is_locked(form.username.data):
+                flash(as_unicode(self.locked_message % {"minutes": current_app.config["LOGIN_LOCKOUT_MINUTES"]}),
+                      "warning")
+                return redirect(self.appbuilder.get_url_for_login_with(next_url))
             user = self.appbuilder.sm.auth_user_db(form.username.data.strip(), form.password.data)
             if not user:
                 flash(as_unicode(self.invalid_login_message), "warning")
