@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import Date, DateTime, Numeric, Select, String, case, cast, func, literal, literal_column, select
+from sqlalchemy import Date, DateTime, Numeric, Select, String, case, cast, func, literal, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.messages import N_
@@ -44,6 +44,10 @@ MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _FORMULA_START = frozenset("=+-@\t\r")
+# Blanks a spreadsheet skips before reading a formula (" =HYPERLINK(...)" is still a formula).
+_LEADING_BLANKS = (" \t\r\n\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                   "\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff")
+_FORMULA_SIGNS = ("=", "+", "-", "@")
 _CSV_FLUSH_CHARS = 64 * 1024
 
 
@@ -76,7 +80,7 @@ class TooManyRowsForExcel(ExportError):
 
 def neutralise(text: str | None) -> str | None:
     """Text that a spreadsheet would run as a formula is kept as text by a leading apostrophe."""
-    if text and text[0] in _FORMULA_START:
+    if text and (text[0] in _FORMULA_START or text.lstrip(_LEADING_BLANKS)[:1] in _FORMULA_SIGNS):
         return "'" + text
     return text
 
@@ -242,7 +246,9 @@ def _sql_formatted(expression, kind: str, dialect: str):
     """
     if kind == TEXT_KIND:
         first = func.substr(expression, 1, 1)
-        return case((first.in_(sorted(_FORMULA_START)), literal("'", String).concat(expression)), else_=expression)
+        first_seen = func.substr(func.ltrim(expression, literal(_LEADING_BLANKS, String)), 1, 1)
+        return case((or_(first.in_(sorted(_FORMULA_START)), first_seen.in_(_FORMULA_SIGNS)),
+                     literal("'", String).concat(expression)), else_=expression)
     if kind == DATETIME and dialect == "postgresql":
         return func.to_char(expression, literal_column("'YYYY-MM-DD HH24:MI:SS'"))
     if kind == DATETIME and dialect == "sqlite":
