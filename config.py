@@ -103,6 +103,10 @@ class Config:
     # Web login and API login share these: consecutive failures that lock an account, and for how long.
     LOGIN_LOCKOUT_FAILURES = _env_int("LOGIN_LOCKOUT_FAILURES", 10)
     LOGIN_LOCKOUT_MINUTES = _env_int("LOGIN_LOCKOUT_MINUTES", 15)
+    # Signs the audit chain's checkpoints (Ed25519 key derived from this secret); never stored in the
+    # database. AUDIT_CHECKPOINT_DIR holds the append-only checkpoint file (default <instance>/audit-checkpoints).
+    AUDIT_CHECKPOINT_KEY = _env("AUDIT_CHECKPOINT_KEY") or (None if PRODUCTION else _dev_secret("audit_checkpoint_key"))
+    AUDIT_CHECKPOINT_DIR = _env("AUDIT_CHECKPOINT_DIR")
     LOGIN_SESSION_KEEP_DAYS = _env_int("LOGIN_SESSION_KEEP_DAYS", 30)  # ended/expired sessions older are purged
 
     # --- Flask-AppBuilder -----------------------------------------------------------
@@ -248,6 +252,7 @@ class TestConfig(Config):
     API_LOGIN_RATE_LIMIT = "1000 per minute"  # tests log in often; the limit itself is tested with its own value
     SCHEDULER_IN_DEV_SERVER = False
     TRUSTED_HOSTS_EXTRA = ["localhost"]  # the test client's host
+    AUDIT_CHECKPOINT_KEY = "test-audit-checkpoint-key"
     RECAPTCHA_SITE_KEY = None  # tests that need the captcha set keys and a local verify endpoint
     RECAPTCHA_SECRET_KEY = None
     # A lighter scrypt work factor: the suite hashes hundreds of passwords. Production keeps

@@ -28,6 +28,8 @@ def _check_configuration(app: Flask) -> None:
             raise ConfigurationError("Production needs DATABASE_URL pointing at PostgreSQL.")
         if app.config.get("PAYMENT_GATEWAY") == "sandbox":
             raise ConfigurationError("The sandbox payment gateway cannot run in production.")
+        if not app.config.get("AUDIT_CHECKPOINT_KEY"):
+            raise ConfigurationError("AUDIT_CHECKPOINT_KEY must be set (from the environment) in production.")
         if app.config.get("DEV_IDP_ENABLED"):
             raise ConfigurationError("The development identity provider cannot run in production.")
 

@@ -1,18 +1,16 @@
 """Ghurfa's `flask` commands: init, demo data and the audit chain check."""
 from __future__ import annotations
 
-import sys
-
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.cli_audit import audit_cli
 from app.cli_jobs import register_job_commands
 from app.extensions import db
 
 ghurfa_cli = AppGroup("ghurfa", help="Set up Ghurfa's database.")
 demo_cli = AppGroup("demo", help="Demonstration data (development only).")
-audit_cli = AppGroup("audit", help="The audit log.")
 
 
 @ghurfa_cli.command("init")
@@ -36,20 +34,6 @@ def demo_load_command() -> None:
         raise click.ClickException("Demo data is never loaded in production.")
     summary = load_demo_data(only_once=False)
     click.echo(f"Demo data loaded: {summary}")
-
-
-@audit_cli.command("verify")
-def audit_verify_command() -> None:
-    """Walk the hash chain; exit non-zero at the first altered or missing row."""
-    from app.services.audit import verify_chain
-
-    report = verify_chain(db.session)
-    if report.ok:
-        click.echo(f"Audit log intact: {report.checked} entries checked.")
-        return
-    click.echo(f"Audit log broken at entry {report.first_bad_seq}: {report.problem} "
-               f"({report.checked} entries before it are intact).", err=True)
-    sys.exit(1)
 
 
 def register_cli(app: Flask) -> None:
