@@ -1,6 +1,8 @@
 """Ghurfa's `flask` commands: init, demo data and the audit chain check."""
 from __future__ import annotations
 
+import functools
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -32,7 +34,12 @@ def demo_load_command() -> None:
 
     if current_app.config.get("PRODUCTION"):
         raise click.ClickException("Demo data is never loaded in production.")
-    summary = load_demo_data(only_once=False)
+    from app.services.demo import ReferenceDataMissing
+
+    try:
+        summary = load_demo_data(only_once=False)
+    except ReferenceDataMissing:
+        raise click.ClickException("The database has no reference data yet: run `flask ghurfa init` first.") from None
     click.echo(f"Demo data loaded: {summary}")
 
 
@@ -43,3 +50,30 @@ def register_cli(app: Flask) -> None:
     from app.cli_export import export_command
 
     app.cli.add_command(export_command)
+    for name in ("ghurfa", "demo", "audit", "jobs", "registry", "export"):
+        _one_line_errors(app.cli.commands[name])
+
+
+def _one_line_errors(command: click.Command) -> None:
+    """A database that cannot be reached or was never migrated ends the command with one line, not a traceback."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _one_line_errors(sub)
+        return
+    callback = command.callback
+    if callback is None or getattr(callback, "_ghurfa_one_line", False):
+        return
+
+    @functools.wraps(callback)
+    def guarded(*args, **kwargs):
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return callback(*args, **kwargs)
+        except (OperationalError, ProgrammingError) as error:
+            reason = str(getattr(error, "orig", error)).strip().splitlines()[0][:200]
+            raise click.ClickException(
+                f"The database cannot be used ({reason}). Check DATABASE_URL and run `flask ghurfa init`.") from None
+
+    guarded._ghurfa_one_line = True
+    command.callback = guarded

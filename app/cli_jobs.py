@@ -55,7 +55,7 @@ def run_command(name: str) -> None:
     try:
         result = run_now(current_app._get_current_object(), name, trigger="manual")
     except UnknownJob:
-        raise click.BadParameter(f"no job named {name!r}; the jobs are: {', '.join(JOBS)}", param_hint="NAME")
+        raise click.ClickException(f"There is no job named {name!r}; the jobs are: {', '.join(JOBS)}.") from None
     _report(result)
 
 
@@ -93,5 +93,7 @@ def _report(result) -> None:
     if result.status == "skipped":
         click.echo(f"{result.name}: not run, another run holds its lock.", err=True)
     else:
-        click.echo(f"{result.name}: failed (job run #{result.run_id}):\n{result.error}", err=True)
+        reason = next((line for line in reversed((result.error or "").splitlines()) if line.strip()), "unknown error")
+        click.echo(f"{result.name}: failed (job run #{result.run_id}, details in Operations → Job runs): "
+                   f"{reason.strip()}", err=True)
     sys.exit(1)

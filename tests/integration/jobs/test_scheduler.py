@@ -31,4 +31,4 @@ def test_jobs_run_and_list_commands(app):
         assert f"{name}: " in listing.output
     assert "manual, ok" in listing.output and "last run  never" in listing.output
     unknown = runner.invoke(args=["jobs", "run", "nope"])
-    assert unknown.exit_code == 2 and "no job named 'nope'" in unknown.output
+    assert unknown.exit_code == 1 and "no job named 'nope'" in unknown.output
