@@ -63,6 +63,10 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     from app.services import audit
 
     app.config["FAB_ROLES"] = FAB_ROLES
+    # FAB's own password screens (reset my password, reset password, add user) apply Ghurfa's policy.
+    from app.services import staff_passwords
+
+    staff_passwords.install(app)
     app.config["APP_NAME"] = _chamber_name(app)
     app.config.update(i18n.I18N_CONFIG)
 

@@ -28,6 +28,15 @@ class GhurfaSecurityManager(SecurityManager):
         login_sessions.install(app)
         return login_manager
 
+    def reset_password(self, userid, password):
+        """FAB's reset (its policy checked by the form's validator), then the owner is told by email."""
+        from app.services.staff_passwords import password_changed
+
+        super().reset_password(userid, password)
+        user = self.get_user_by_id(userid)
+        changer = getattr(g, "user", None) if has_request_context() else None
+        password_changed(self.session, user, by_someone_else=getattr(changer, "id", None) != user.id)
+
     def auth_user_db(self, username, password):
         """FAB's password check behind the account lockout; the login form and the API login both come here."""
         from app.services import login_lockout
