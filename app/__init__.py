@@ -79,6 +79,9 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
+    from app import fab_guards
+
+    fab_guards.install()
     with app.app_context():
         from views.home import HomeView
 
