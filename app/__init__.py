@@ -60,11 +60,11 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     from app import i18n
     from app.permissions import FAB_ROLES
     from app.security import GhurfaSecurityManager
-    from app.services import audit
+    from app.services.audit import trail as audit
 
     app.config["FAB_ROLES"] = FAB_ROLES
     # FAB's own password screens (reset my password, reset password, add user) apply Ghurfa's policy.
-    from app.services import staff_passwords
+    from app.services.accounts import staff_passwords
 
     staff_passwords.install(app)
     app.config["APP_NAME"] = _chamber_name(app)

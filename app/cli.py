@@ -19,7 +19,7 @@ demo_cli = AppGroup("demo", help="Demonstration data (development only).")
 @click.option("--demo/--no-demo", default=None, help="Load demo data (default: LOAD_DEMO_DATA).")
 def init_command(demo: bool | None) -> None:
     """Migrate the schema, create roles and permissions, load reference data."""
-    from app.services.bootstrap import prepare_database
+    from app.services.setup.bootstrap import prepare_database
 
     prepare_database(demo=demo)
     click.echo("Database ready.")
@@ -30,11 +30,11 @@ def demo_load_command() -> None:
     """Load the demo grades, fee schedule, companies, memberships and users."""
     from flask import current_app
 
-    from app.services.demo import load_demo_data
+    from app.services.setup.demo import load_demo_data
 
     if current_app.config.get("PRODUCTION"):
         raise click.ClickException("Demo data is never loaded in production.")
-    from app.services.demo import ReferenceDataMissing
+    from app.services.setup.demo import ReferenceDataMissing
 
     try:
         summary = load_demo_data(only_once=False)

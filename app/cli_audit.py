@@ -33,9 +33,9 @@ def describe(report, path: Path) -> str:
 def audit_verify_command() -> None:
     """Walk the hash chain and compare it with the signed checkpoints; exit 1 on any difference."""
     from app.extensions import db
-    from app.services import audit_checkpoints
-    from app.services.audit import acting_as
-    from app.services.audit_trail import verify_and_record
+    from app.services.audit import checkpoints as audit_checkpoints
+    from app.services.audit.trail import acting_as
+    from app.services.audit.verification import verify_and_record
 
     path = audit_checkpoints.checkpoint_path(current_app.config)
     try:
@@ -56,7 +56,7 @@ def audit_verify_command() -> None:
 @audit_cli.command("public-key")
 def audit_public_key_command() -> None:
     """Print the public key that checks the checkpoints' signatures (give it to the auditors)."""
-    from app.services import audit_checkpoints
+    from app.services.audit import checkpoints as audit_checkpoints
 
     try:
         click.echo(audit_checkpoints.public_key_pem(current_app.config), nl=False)
@@ -73,7 +73,7 @@ def audit_check_file_command(file: str, public_key: str) -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
-    from app.services import audit_checkpoints
+    from app.services.audit import checkpoints as audit_checkpoints
 
     try:
         key = load_pem_public_key(Path(public_key).read_bytes())

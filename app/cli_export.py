@@ -20,7 +20,7 @@ def _day(ctx, param, value: str | None) -> dt.date | None:
 
 
 def _entity_names() -> list[str]:
-    from app.services.export_catalogue import ENTITIES
+    from app.services.exports.catalogue import ENTITIES
 
     return sorted(ENTITIES)
 
@@ -52,8 +52,8 @@ def export_command(entity: str, fmt: str, date_from, date_to, out: str, language
     from tqdm import tqdm
 
     from app.extensions import db
-    from app.services import audit
-    from app.services.exports import ExportError, ExportRequest, open_export
+    from app.services.audit import trail as audit
+    from app.services.exports.export import ExportError, ExportRequest, open_export
 
     if out != "-":
         _check_writable(out)

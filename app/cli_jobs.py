@@ -25,8 +25,8 @@ def list_command() -> None:
     """Each job with its schedule, its next run and its last run."""
     import datetime as dt
 
-    from app.services.clock import MUSCAT
-    from app.services.job_runs import last_runs
+    from app.infrastructure.clock import MUSCAT
+    from app.services.jobs.runs import last_runs
     from jobs.scheduler import JOBS, cron_trigger, schedules
 
     plan = schedules(current_app.config)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app import permissions
 from app.extensions import limiter
-from app.services import login_sessions
+from app.services.accounts import login_sessions
 from views.portal.login import GhurfaAuthDBView
 
 
@@ -30,7 +30,7 @@ class GhurfaSecurityManager(SecurityManager):
 
     def reset_password(self, userid, password):
         """FAB's reset (its policy checked by the form's validator), then the owner is told by email."""
-        from app.services.staff_passwords import password_changed
+        from app.services.accounts.staff_passwords import password_changed
 
         super().reset_password(userid, password)
         user = self.get_user_by_id(userid)
@@ -39,7 +39,7 @@ class GhurfaSecurityManager(SecurityManager):
 
     def auth_user_db(self, username, password):
         """FAB's password check behind the account lockout; the login form and the API login both come here."""
-        from app.services import login_lockout
+        from app.services.accounts import lockout as login_lockout
 
         if login_lockout.is_locked(username):
             return None

@@ -85,7 +85,7 @@ def prepare(url: str, rows: int) -> None:
     from sqlalchemy import func, select, text
 
     from app.extensions import db
-    from app.services.bootstrap import prepare_database
+    from app.services.setup.bootstrap import prepare_database
     from models import ServiceOrder
 
     _ensure_database(url)

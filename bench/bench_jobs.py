@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app import create_app
     from app.extensions import db
-    from app.services.bootstrap import prepare_database
+    from app.services.setup.bootstrap import prepare_database
     from config import TestConfig
     from jobs.scheduler import run_now
 

@@ -240,7 +240,7 @@ def recreate_postgres_database(url: str) -> None:
 def prepared_app(database_url: str):
     """A Ghurfa app on database_url whose database is migrated and holds roles and reference data."""
     from app import create_app
-    from app.services.bootstrap import prepare_database
+    from app.services.setup.bootstrap import prepare_database
     from config import Config
 
     application = create_app(Config, SQLALCHEMY_DATABASE_URI=database_url, LOAD_DEMO_DATA=False,

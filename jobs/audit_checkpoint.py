@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import current_app
 
 from app.extensions import db
-from app.services import audit_checkpoints
-from app.services.job_runs import JobContext
+from app.services.audit import checkpoints as audit_checkpoints
+from app.services.jobs.runs import JobContext
 
 
 class AuditChainDisagrees(RuntimeError):

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import current_app
 
 from app.extensions import db
-from app.services import login_sessions
-from app.services.clock import now_utc
-from app.services.job_runs import JobContext
+from app.services.accounts import login_sessions
+from app.infrastructure.clock import now_utc
+from app.services.jobs.runs import JobContext
 
 
 def run(ctx: JobContext) -> None:

@@ -1,11 +1,11 @@
-"""Job: deliver queued notifications, with retries and backoff (app/services/notifications.py: Dispatcher)."""
+"""Job: deliver queued notifications, with retries and backoff (app/services/notifications/outbox.py: Dispatcher)."""
 from __future__ import annotations
 
 from flask import current_app
 
 from app.extensions import db
-from app.services.job_runs import JobContext
-from app.services.notifications import Dispatcher
+from app.services.jobs.runs import JobContext
+from app.services.notifications.outbox import Dispatcher
 
 BATCH = 200
 MAX_BATCHES = 50  # at most 10,000 messages a run; the rest go next minute

@@ -1,12 +1,12 @@
-"""Job: ask the payment gateway about orders left pending (app/services/reconciliation.py)."""
+"""Job: ask the payment gateway about orders left pending (app/services/payments/reconciliation.py)."""
 from __future__ import annotations
 
 from flask import current_app
 
 from app.adapters.payments import make_gateway
 from app.extensions import db
-from app.services.job_runs import JobContext
-from app.services.reconciliation import reconcile_pending_orders
+from app.services.jobs.runs import JobContext
+from app.services.payments.reconciliation import reconcile_pending_orders
 
 
 def run(ctx: JobContext) -> None:

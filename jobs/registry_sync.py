@@ -1,12 +1,12 @@
-"""Jobs: incremental and full synchronisation with the commercial registry (app/services/registry_sync.py)."""
+"""Jobs: incremental and full synchronisation with the commercial registry (app/services/registry/sync.py)."""
 from __future__ import annotations
 
 from flask import current_app
 
 from app.adapters.registry import make_registry
 from app.extensions import db
-from app.services.job_runs import JobContext
-from app.services.registry_sync import sync_registry
+from app.services.jobs.runs import JobContext
+from app.services.registry.sync import sync_registry
 
 
 def run_incremental(ctx: JobContext) -> None:

@@ -1,11 +1,11 @@
-"""Job: membership expiry reminders (app/services/reminders.py)."""
+"""Job: membership expiry reminders (app/services/notifications/reminders.py)."""
 from __future__ import annotations
 
 from flask import current_app
 
 from app.extensions import db
-from app.services.job_runs import JobContext
-from app.services.reminders import send_due_reminders
+from app.services.jobs.runs import JobContext
+from app.services.notifications.reminders import send_due_reminders
 
 
 def run(ctx: JobContext) -> None:

@@ -22,8 +22,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
-from app.services.clock import MUSCAT
-from app.services.job_runs import RunResult, run_job
+from app.infrastructure.clock import MUSCAT
+from app.services.jobs.runs import RunResult, run_job
 
 log = logging.getLogger("ghurfa.scheduler")
 

@@ -38,7 +38,7 @@ def _status(membership: Membership) -> str:
     from flask import current_app
 
     from app.domain.membership import membership_status
-    from app.services.clock import today
+    from app.infrastructure.clock import today
 
     return membership_status(membership.expires_on, today(current_app.config), current_app.config["GRACE_DAYS"])
 

@@ -55,7 +55,7 @@ def worker_id(request) -> str:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, worker_id):
     from app import create_app
-    from app.services.bootstrap import prepare_database
+    from app.services.setup.bootstrap import prepare_database
     from config import TestConfig
 
     instance = tmp_path_factory.mktemp("instance")
@@ -89,12 +89,12 @@ def _fresh_database(request):
 
     limiter.reset()
     # The audit chain starts again, so do its signed checkpoints (kept outside the database).
-    from app.services.audit_checkpoints import checkpoint_path
+    from app.services.audit.checkpoints import checkpoint_path
 
     checkpoint_path(application.config).unlink(missing_ok=True)
     with application.app_context():
         from app.extensions import db
-        from app.services.bootstrap import load_reference_data
+        from app.services.setup.bootstrap import load_reference_data
 
         db.session.remove()
         reset_tables(db.engine)

@@ -12,8 +12,9 @@ from app.extensions import csrf
 from app.saml import state
 from app.saml.settings import check_configuration
 from app.saml.sp import SamlRejected, ServiceProvider
-from app.services import pki, stepup
-from app.services.clock import now_utc
+from app.services.accounts import pki
+from app.services.accounts import stepup
+from app.infrastructure.clock import now_utc
 
 log = logging.getLogger("ghurfa.pki")
 

@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from app.extensions import db
-from app.services.audit import acting_as, verify_chain
+from app.services.audit.trail import acting_as, verify_chain
 from models import AuditEntry, Company
 
 

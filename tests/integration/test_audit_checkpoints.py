@@ -6,7 +6,7 @@ import json
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services import audit_checkpoints
+from app.services.audit import checkpoints as audit_checkpoints
 from jobs.scheduler import run_now
 from models import AuditEntry, Company, JobRun
 from tests.conftest import csrf_from
@@ -52,7 +52,7 @@ def test_a_truncated_log_is_caught_and_the_missing_entries_named(app):
     with app.app_context():
         # A database superuser removes the newest entries with the triggers off: the chain itself still holds.
         _tamper(f"DELETE FROM audit_log WHERE seq > {seqs[0]}")
-        from app.services.audit import verify_chain
+        from app.services.audit.trail import verify_chain
 
         assert verify_chain(db.session).ok
     result = _verify(app)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services.certificates import issue_certificate
+from app.services.certificates.issue import issue_certificate
 from models import Company, Governorate, Grade, Membership, Signatory
 
 ISSUED = dt.date(2018, 3, 19)

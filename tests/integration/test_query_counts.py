@@ -18,7 +18,7 @@ TODAY = dt.date(2026, 11, 24)
 
 def _fill(app, n: int) -> None:
     """An emptied database holding n generated companies (with signatories, memberships, certificates)."""
-    from app.services.bootstrap import load_reference_data
+    from app.services.setup.bootstrap import load_reference_data
 
     with app.app_context():
         db.session.remove()

@@ -112,7 +112,7 @@ def test_staff_manage_companies_but_fee_schedules_read_only(app, client):
 
 
 def test_roles_are_created_idempotently(app):
-    from app.services.bootstrap import prepare_database
+    from app.services.setup.bootstrap import prepare_database
 
     with app.app_context():
         prepare_database(demo=False)

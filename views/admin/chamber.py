@@ -8,8 +8,8 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from app.domain.errors import DomainError
-from app.services.clock import today
-from app.services.fees import check_schedule_editable
+from app.infrastructure.clock import today
+from app.services.membership.fee_schedules import check_schedule_editable
 from models import FeeSchedule, Governorate, Grade, GradeFee, Voucher
 from views.admin.base import AMOUNT_DESCRIPTION, ChamberModelView, omr
 from views.forms import (

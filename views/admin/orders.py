@@ -8,9 +8,9 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services.clock import now_utc, today
-from app.services.payments import accept_held_order, cancel_held_order
-from app.services.refusals import REFUSALS
+from app.infrastructure.clock import now_utc, today
+from app.services.payments.checkout import accept_held_order, cancel_held_order
+from app.services.membership.refusals import REFUSALS
 from views.forms import user_message
 
 

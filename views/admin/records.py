@@ -11,7 +11,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from app.services.certificates import certificate_pdf, find_for_check
+from app.services.certificates.issue import certificate_pdf, find_for_check
 from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
 from views.admin.base import ReadOnlyModelView, omr
 from views.admin.orders import OrderReviewActions
@@ -137,7 +137,7 @@ class NotificationView(ReadOnlyModelView):
     def retry_now(self, items):
         from app.adapters.delivery import AdapterConfigError
         from app.extensions import db
-        from app.services.notifications import retry_failed
+        from app.services.notifications.outbox import retry_failed
 
         rows = items if isinstance(items, list) else [items]
         try:

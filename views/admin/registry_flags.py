@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services.registry_sync import mark_flags_handled
+from app.services.registry.sync import mark_flags_handled
 from models import RegistryFlag
 from views.admin.base import ChamberModelView
 
@@ -21,7 +21,7 @@ def flag_label(kind) -> str:
 
 
 def flag_detail(detail) -> str:
-    """The sync writes its details as message ids (app/services/registry_bulk.py: FLAG_DETAILS)."""
+    """The sync writes its details as message ids (app/services/registry/batch.py: FLAG_DETAILS)."""
     return _(detail) if detail else ""
 
 

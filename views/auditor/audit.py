@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services.audit_trail import verify_and_record
+from app.services.audit.verification import verify_and_record
 
 PROBLEMS = {
     "missing": _l("an entry is missing"),

@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.domain.money import format_omr, format_omr_ar
 from app.extensions import db
-from app.services import reports
-from app.services.clock import today
+from app.services.exports import reports
+from app.infrastructure.clock import today
 from views.forms import user_message
 
 SERVICE_LABELS = {

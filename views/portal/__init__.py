@@ -33,7 +33,7 @@ def finish_verification_first():
     if not current_user.is_authenticated:
         return None
     from app.extensions import db
-    from app.services import accounts
+    from app.services.accounts import registration as accounts
     from views.portal.accounts import STEP_ENDPOINTS
 
     step = accounts.pending_step(accounts.member_of(db.session, current_user.id))

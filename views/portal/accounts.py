@@ -11,7 +11,8 @@ from app.adapters.captcha import RESPONSE_FIELD, CaptchaFailed, make_captcha
 from app.domain.errors import DomainError
 from app.domain.verification import CodeRefused, Purpose, ResendRefused
 from app.extensions import db
-from app.services import accounts, login_sessions
+from app.services.accounts import registration as accounts
+from app.services.accounts import login_sessions
 from views.forms import user_message
 from views.portal.forms import CodeForm, ForgotPasswordForm, RegistrationForm, ResetPasswordForm
 from views.portal.limits import (

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services import accounts
+from app.services.accounts import registration as accounts
 from views.selfservice.home import dashboard_sections_context
 
 

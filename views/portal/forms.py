@@ -22,7 +22,7 @@ from app.domain.identifiers import (
 )
 from app.domain.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from app.domain.passwords import check_confirmation
-from app.services.passwords import check_password_policy
+from app.services.accounts.passwords import check_password_policy
 from views.forms import user_message
 
 REQUIRED = _l("This field is required")

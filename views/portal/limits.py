@@ -33,7 +33,7 @@ def typed_email_key() -> str:
 def login_account_key() -> str:
     """The account a login attempt names (members type their email, staff their user name), in the
     login form or in the API login's JSON; the web and API logins share this key's limit."""
-    from app.services.login_lockout import typed_account
+    from app.services.accounts.lockout import typed_account
 
     name = request.form.get("username")
     if name is None and request.is_json:

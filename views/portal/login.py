@@ -12,7 +12,8 @@ from flask_login import login_user
 
 from app.adapters.captcha import make_captcha
 from app.saml.state import safe_return_path
-from app.services import login_lockout, login_sessions
+from app.services.accounts import lockout as login_lockout
+from app.services.accounts import login_sessions
 from views.portal.accounts import check_captcha, landing_url, page_language, verification_url
 from views.portal.limits import client_address, limit_from_config, login_account_limit
 

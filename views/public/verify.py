@@ -5,8 +5,8 @@ from flask import current_app, request
 from flask_appbuilder import BaseView, expose
 
 from app.extensions import db, limiter
-from app.services.certificates import certificate_status, find_for_check, latest_in_chain
-from app.services.clock import today
+from app.services.certificates.issue import certificate_status, find_for_check, latest_in_chain
+from app.infrastructure.clock import today
 
 CHECK_LIMIT = "30 per minute"
 

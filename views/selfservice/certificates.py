@@ -6,8 +6,8 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
 from app.extensions import db
-from app.services.certificates import certificate_pdf
-from app.services.selfservice import member_certificate
+from app.services.certificates.issue import certificate_pdf
+from app.services.membership.access import member_certificate
 from views.selfservice.wizard import current_member
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services.quotes import RequestPlan, plan_grade_change
-from app.services.refusals import REFUSALS
+from app.services.membership.quotes import RequestPlan, plan_grade_change
+from app.services.membership.refusals import REFUSALS
 from views.selfservice.wizard import MembershipServiceWizard, clock_today, iso, local_name
 
 

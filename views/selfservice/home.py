@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.domain.membership import STATUS_LABELS
 from app.extensions import db
-from app.services.selfservice import dashboard_context
+from app.services.membership.access import dashboard_context
 from views.selfservice.receipts import ORDER_STATUS_LABELS
 from views.selfservice.wizard import clock_today, grace_days, template_helpers
 

@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from app.adapters.registry import RegistryError
 from app.domain.vouchers import normalise_voucher_code
 from app.extensions import db
-from app.services.quotes import RequestPlan, plan_new_membership
-from app.services.refusals import REFUSALS
-from app.services.selfservice import member_company, refresh_company, refresh_member_companies
+from app.services.membership.quotes import RequestPlan, plan_new_membership
+from app.services.membership.refusals import REFUSALS
+from app.services.membership.access import member_company, refresh_company, refresh_member_companies
 from views.forms import user_message
 from views.selfservice.wizard import (
     ServiceWizard,

@@ -12,7 +12,7 @@ from flask import Blueprint, redirect, request, session, url_for
 
 from app.adapters.payments import ReplyError
 from app.extensions import db
-from app.services.payments import handle_reply
+from app.services.payments.checkout import handle_reply
 from views.selfservice.wizard import payment_gateway, render_page
 
 payments_blueprint = Blueprint("payments", __name__, url_prefix="/payments")

@@ -7,9 +7,9 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services.fulfilment import SERVICE_LABELS, Translated, next_steps_message, outcome_message
-from app.services.orders import cancel_order, member_order
-from app.services.refusals import OrderNotCancellable
+from app.services.membership.fulfilment import SERVICE_LABELS, Translated, next_steps_message, outcome_message
+from app.services.payments.orders import cancel_order, member_order
+from app.services.membership.refusals import OrderNotCancellable
 from models import Certificate
 from views.forms import user_message
 from views.selfservice.wizard import checkout_response, current_member, render_page

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from app.domain.quotes import RENEWAL_PERIODS
 from app.domain.vouchers import normalise_voucher_code
 from app.extensions import db
-from app.services.quotes import RequestPlan, plan_renewal
-from app.services.refusals import REFUSALS
+from app.services.membership.quotes import RequestPlan, plan_renewal
+from app.services.membership.refusals import REFUSALS
 from views.forms import user_message
 from views.selfservice.wizard import (
     MembershipServiceWizard,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services.quotes import RequestPlan, plan_replacement
+from app.services.membership.quotes import RequestPlan, plan_replacement
 from views.selfservice.wizard import MembershipServiceWizard, clock_today, iso, local_name
 
 

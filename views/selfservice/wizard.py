@@ -2,7 +2,7 @@
 the identity check, Back links, the "check your answers" page and the hand-over to the gateway.
 
 Company data is shown only after the PKI identity check for that company
-(app.services.stepup); placing the order ends the check. Every wizard keeps its answers
+(app.services.accounts.stepup); placing the order ends the check. Every wizard keeps its answers
 under its own session key (`wizard:<service>`). Each step re-reads what it needs from the
 database for the logged-in member, so an id edited in a form or a URL finds nothing (404)
 rather than someone else's company. Confirming twice does not place two orders: the order
@@ -27,14 +27,14 @@ from app.adapters.registry import RegistryError, make_registry
 from app.domain.errors import MembershipNeedsRenewal
 from app.domain.money import format_omr, format_ro
 from app.extensions import db
-from app.services import stepup
-from app.services.clock import now_utc, today
-from app.services.fulfilment import SERVICE_LABELS
-from app.services.orders import is_stale, member_order, place_order
-from app.services.payments import billing_for, start_checkout
-from app.services.quotes import RequestPlan
-from app.services.refusals import REFUSALS, BilingualText, OpenOrderExists
-from app.services.selfservice import (
+from app.services.accounts import stepup
+from app.infrastructure.clock import now_utc, today
+from app.services.membership.fulfilment import SERVICE_LABELS
+from app.services.payments.orders import is_stale, member_order, place_order
+from app.services.payments.checkout import billing_for, start_checkout
+from app.services.membership.quotes import RequestPlan
+from app.services.membership.refusals import REFUSALS, BilingualText, OpenOrderExists
+from app.services.membership.access import (
     member_company,
     member_membership,
     member_of,

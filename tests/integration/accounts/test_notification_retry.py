@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services.notifications import queue_message
+from app.services.notifications.outbox import queue_message
 from models import AuditEntry, Notification
 from tests.conftest import csrf_for
 from tests.integration.accounts.peers import mails_to

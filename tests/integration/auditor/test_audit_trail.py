@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services.audit import acting_as
+from app.services.audit.trail import acting_as
 from models import AuditEntry, Company
 from tests.conftest import csrf_from
 from tests.integration.helpers import login, make_user

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import insert, select
 
 from app.extensions import db
-from app.services import xlsx_stream
-from app.services.exports import ExportRequest, TooManyRowsForExcel, UnknownEntity, open_export
+from app.infrastructure import xlsx_stream
+from app.services.exports.export import ExportRequest, TooManyRowsForExcel, UnknownEntity, open_export
 from models import AuditEntry, Company
 from tests.integration.auditor.seed import INJECTION_NAME, seed_chamber
 from tests.integration.helpers import login, make_user
@@ -183,7 +183,7 @@ def test_the_database_formats_csv_cells_exactly_as_python_would(app, kind, value
     """A CSV export lets the database format text, amounts and timestamps; it must match the Python rules."""
     from sqlalchemy import BigInteger, DateTime, String, literal
 
-    from app.services.exports import _csv_converter, _sql_formatted
+    from app.services.exports.export import _csv_converter, _sql_formatted
 
     sql_type = {"money": BigInteger(), "text": String(), "datetime": DateTime()}[kind]
     with app.app_context():

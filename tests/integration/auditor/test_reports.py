@@ -8,7 +8,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.services import reports
+from app.services.exports import reports
 from tests.integration.auditor.seed import PERIOD, TODAY, seed_chamber
 from tests.integration.helpers import login, make_user
 

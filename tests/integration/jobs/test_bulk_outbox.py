@@ -3,8 +3,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services.bulk_outbox import OutgoingMessage, queue_many
-from app.services.notifications import render_message
+from app.services.notifications.bulk_outbox import OutgoingMessage, queue_many
+from app.services.notifications.outbox import render_message
 from models import Notification
 
 CONTEXT = {"name": "<b>Salim</b>", "company": "promising projects", "occi_number": "1128046",

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services.job_runs import LeaseLock, LockLost, run_job
+from app.services.jobs.runs import LeaseLock, LockLost, run_job
 from models import Company, JobRun
 
 NOW = dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.timezone.utc)

@@ -5,7 +5,7 @@ import socket
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services.notifications import backoff
+from app.services.notifications.outbox import backoff
 from jobs.scheduler import run_now
 from models import Notification
 from tests.integration.jobs.factories import make_company, make_member, make_membership, set_clock

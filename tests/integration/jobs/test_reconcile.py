@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.adapters.payments import BillingDetails, CheckoutRequest, make_gateway
 from app.extensions import db
-from app.services.reconciliation import settle
+from app.services.payments.reconciliation import settle
 from jobs.scheduler import run_now
 from models import AuditEntry, Payment, ServiceOrder
 from tests.integration.helpers import make_user

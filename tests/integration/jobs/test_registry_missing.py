@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services.audit import verify_chain
+from app.services.audit.trail import verify_chain
 from jobs.scheduler import run_now
 from models import AuditEntry, Company, RegistryFlag
 from tests.integration.helpers import login, make_user

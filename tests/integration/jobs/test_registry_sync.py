@@ -4,12 +4,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-import app.services.registry_writer as writer_service
+import app.services.registry.writer as writer_service
 from app.adapters.registry import FileRegistry
 from app.extensions import db
-from app.services.audit import verify_chain
-from app.services.companies import companies_for_signatory
-from app.services.registry_sync import pending_changes_for_member, sync_registry
+from app.services.audit.trail import verify_chain
+from app.services.registry.companies import companies_for_signatory
+from app.services.registry.sync import pending_changes_for_member, sync_registry
 from jobs.scheduler import run_now
 from models import AuditEntry, Company, Member, Notification, RegistryChange, RegistryFlag, RegistrySyncState, Signatory
 from tests.integration.jobs.factories import make_member, make_membership, set_clock

@@ -7,13 +7,13 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-import app.services.registry_sync as sync_service
-import app.services.registry_writer as writer_service
+import app.services.registry.sync as sync_service
+import app.services.registry.writer as writer_service
 from app.adapters.registry import ChangeBatch, CommercialRegistry
 from app.adapters.registry.records import company_from_json
 from app.extensions import db
-from app.services.audit import verify_chain
-from app.services.registry_sync import sync_registry
+from app.services.audit.trail import verify_chain
+from app.services.registry.sync import sync_registry
 from models import AuditEntry, Company, RegistryChange, RegistrySyncState
 from tests.integration.jobs.factories import make_membership, set_clock
 from tests.integration.jobs.registry_data import company

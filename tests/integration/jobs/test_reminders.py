@@ -4,7 +4,7 @@ import threading
 
 from sqlalchemy import func, select
 
-import app.services.reminders as reminders_service
+import app.services.notifications.reminders as reminders_service
 from app.extensions import db
 from jobs.scheduler import run_now
 from models import Membership, Notification, ReminderSent

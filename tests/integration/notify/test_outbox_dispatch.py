@@ -8,7 +8,7 @@ from email import policy
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.services.notifications import Dispatcher, backoff, queue_message
+from app.services.notifications.outbox import Dispatcher, backoff, queue_message
 from models import Notification
 
 CONTEXT = {"name": "<b>Salim</b>", "company": "promising projects", "occi_number": "1128046",

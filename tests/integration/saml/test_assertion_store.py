@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.saml.sp import ValidatedAssertion
-from app.services import pki
+from app.services.accounts import pki
 from models.saml import SamlAssertion
 
 NOW = dt.datetime(2026, 3, 19, 8, 0, 0)

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from app.extensions import db
-from app.services import stepup
+from app.services.accounts import stepup
 from tests.integration.saml.helpers import (
     CIVIL_ID,
     OTHER_CIVIL_ID,

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.adapters.registry import make_registry
 from app.extensions import db
-from app.services.audit import acting_as
-from app.services.companies import ReferenceCodes, upsert_company
+from app.services.audit.trail import acting_as
+from app.services.registry.companies import ReferenceCodes, upsert_company
 from models import Company, FeeSchedule, Grade, GradeFee, Member, Membership, Voucher
 
 from .helpers import SEED_NOW, SEED_TODAY, login_member

@@ -6,8 +6,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services.audit import acting_as
-from app.services.certificates import issue_certificate
+from app.services.audit.trail import acting_as
+from app.services.certificates.issue import issue_certificate
 from models import Certificate, Membership
 
 from .helpers import SEED_TODAY, choose_membership, confirm, counts, deliver, flat, pay_on_sandbox, text

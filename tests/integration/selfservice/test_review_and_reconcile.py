@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.adapters.payments.signing import with_signature
 from app.extensions import db
-from app.services.payments import reconcile_order
+from app.services.payments.checkout import reconcile_order
 from models import AuditEntry, Certificate, Membership, ServiceOrder
 from tests.conftest import csrf_for
 from tests.integration.helpers import login, make_user

@@ -8,8 +8,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from app.services import xlsx_stream as x
-from app.services.exports import neutralise, omr_text
+from app.infrastructure import xlsx_stream as x
+from app.services.exports.export import neutralise, omr_text
 
 
 def _book(header, rows, **kwargs) -> bytes:

@@ -1,0 +1,1 @@
+"""Running scheduled jobs: one run at a time per job, each run recorded."""

@@ -1,0 +1,145 @@
+"""Service requests (orders): placed from a quote with its fee lines, one open per company and
+service, cancelled by the member, expired after ORDER_TTL_MINUTES unpaid.
+
+The amount an order asks for is fixed when it is placed (its lines and total) and never
+re-priced; the payment attempts charge exactly that total.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.infrastructure.counters import allocate_reference_number
+from app.services.membership.quotes import RequestPlan
+from app.services.membership.refusals import (
+    OpenOrderExists,
+    OpenOrderOfAnotherSignatory,
+    OrderNotCancellable,
+    PaymentBeingChecked,
+    QuoteChanged,
+)
+from app.infrastructure.transitions import change_status
+from models import OrderLine, ServiceOrder
+from models.order import OPEN_STATUSES
+
+log = logging.getLogger("ghurfa.orders")
+
+REFERENCE_PREFIXES = {
+    "new_membership": "NEW",
+    "renewal": "REN",
+    "replacement": "REP",
+    "name_change": "NAM",
+    "grade_change": "GRD",
+}
+
+
+def open_order(session: Session, company_id: int, service: str) -> ServiceOrder | None:
+    return session.scalar(
+        select(ServiceOrder).where(ServiceOrder.company_id == company_id, ServiceOrder.service == service,
+                                   ServiceOrder.status.in_(OPEN_STATUSES))
+    )
+
+
+def is_stale(order: ServiceOrder, now: dt.datetime) -> bool:
+    """Unpaid past its time to live (a request held for review never goes stale)."""
+    return order.status == "pending_payment" and order.expires_at is not None and order.expires_at <= now
+
+
+def new_reference(session: Session, service: str, on: dt.date) -> str:
+    return f"{REFERENCE_PREFIXES[service]}-{on.year}-{allocate_reference_number(session):06d}"
+
+
+def _refuse_open_order(existing: ServiceOrder, user_id: int) -> None:
+    error = OpenOrderExists if existing.user_id == user_id else OpenOrderOfAnotherSignatory
+    raise error(reference=existing.reference)
+
+
+def place_order(session: Session, plan: RequestPlan, *, user_id: int, now: dt.datetime, ttl_minutes: int,
+                gateway=None, seen_fingerprint: str | None = None) -> ServiceOrder:
+    """Creates the order the member confirmed and commits it; a free order is fulfilled at once.
+
+    `seen_fingerprint` is the plan's fingerprint as the member saw it: if the price or dates
+    have moved since (a new day, a new schedule), QuoteChanged is raised. A stale unpaid
+    order of the same company and service is first reconciled with `gateway` (it may have
+    been paid after all) and expired; a live one refuses the new request.
+    """
+    if seen_fingerprint is not None and seen_fingerprint != plan.fingerprint:
+        raise QuoteChanged()
+    existing = open_order(session, plan.company.id, plan.service)
+    if existing is not None and is_stale(existing, now):
+        from app.adapters.payments import GatewayQueryFailed
+        from app.services.payments.checkout import reconcile_order
+
+        try:
+            reconcile_order(existing, gateway, session=session, now=now, today=plan.quoted_on)
+        except GatewayQueryFailed:
+            session.rollback()
+            raise PaymentBeingChecked(reference=existing.reference) from None
+        existing = open_order(session, plan.company.id, plan.service)
+    if existing is not None:
+        _refuse_open_order(existing, user_id)
+
+    order = ServiceOrder(
+        reference=new_reference(session, plan.service, plan.quoted_on),
+        service=plan.service,
+        status="pending_payment",
+        user_id=user_id,
+        company_id=plan.company.id,
+        membership_id=plan.membership.id if plan.membership is not None else None,
+        fee_schedule_id=plan.schedule.id,
+        voucher_id=plan.voucher.id if plan.voucher is not None else None,
+        quoted_on=plan.quoted_on,
+        period_months=plan.period_months,
+        total=plan.quote.total,
+        currency="OMR",
+        details=dict(plan.details),
+        expires_at=now + dt.timedelta(minutes=ttl_minutes),
+    )
+    order.lines = [OrderLine(position=i, kind=str(line.kind), amount=line.amount)
+                   for i, line in enumerate(plan.quote.lines, start=1)]
+    session.add(order)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request for the same company and service was placed at the same moment.
+        session.rollback()
+        existing = open_order(session, plan.company.id, plan.service)
+        if existing is None:
+            raise
+        _refuse_open_order(existing, user_id)
+
+    if order.total == 0:
+        from app.services.membership.fulfilment import fulfil
+
+        order.status = "paid"
+        order.paid_at = now
+        session.flush()
+        fulfil(session, order, today=plan.quoted_on, now=now)
+    session.commit()
+    log.info("order %s placed: %s, %s baisa", order.reference, order.service, order.total)
+    return order
+
+
+def cancel_order(session: Session, order: ServiceOrder) -> None:
+    """The member gives up an unpaid request (commits). A payment arriving later is kept for staff."""
+    if not change_status(session, order, ("pending_payment",), "cancelled"):
+        session.rollback()
+        raise OrderNotCancellable(reference=order.reference)
+    session.commit()
+
+
+def expire_order(session: Session, order: ServiceOrder) -> bool:
+    """Closes an unpaid request whose time is up (no commit); False if it was no longer unpaid."""
+    return change_status(session, order, ("pending_payment",), "expired")
+
+
+def member_order(session: Session, user_id: int, reference: str) -> ServiceOrder | None:
+    """The order with this reference if this user placed it; None otherwise (never tell which)."""
+    order = session.scalar(select(ServiceOrder).where(ServiceOrder.reference == reference))
+    if order is None or order.user_id != user_id:
+        return None
+    return order

@@ -1,0 +1,1 @@
+"""Keeping the chamber's companies in step with the commercial registry: full and incremental sync."""

@@ -1,0 +1,1 @@
+"""Bringing a database up: schema, roles, reference data, and demo data for development."""
