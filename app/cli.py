@@ -9,7 +9,6 @@ from flask.cli import AppGroup
 
 from app.cli_audit import audit_cli
 from app.cli_jobs import register_job_commands
-from app.extensions import db
 
 ghurfa_cli = AppGroup("ghurfa", help="Set up Ghurfa's database.")
 demo_cli = AppGroup("demo", help="Demonstration data (development only).")
