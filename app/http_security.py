@@ -80,7 +80,7 @@ def _style_attribute_sources() -> str:
 def form_targets(config: Mapping) -> list[str]:
     """The origins besides our own that our pages may post a form to: the payment gateway, the IdP."""
     targets: list[str] = []
-    if config.get("PAYMENT_GATEWAY", "sandbox") == "cybersource":
+    if str(config.get("PAYMENT_GATEWAY") or "sandbox").lower() == "cybersource":
         from app.adapters.payments.cybersource import TEST_ENDPOINT
 
         targets.append(origin_of(config.get("CYBERSOURCE_ENDPOINT") or TEST_ENDPOINT))

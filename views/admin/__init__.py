@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def register(appbuilder: AppBuilder) -> None:
-    from views.admin import chamber, companies, members, records, registry_flags
+    from views.admin import chamber, companies, duplicates, members, records, registry_flags
 
     for view, name, label, category, icon in (
         (chamber.GradeView, "Grades", _l("Grades"), "Chamber", "fa-signal"),
@@ -20,6 +20,7 @@ def register(appbuilder: AppBuilder) -> None:
         (records.CertificateView, "Certificates", _l("Certificates"), "Members", "fa-certificate"),
         (records.ServiceOrderView, "Service requests", _l("Service requests"), "Payments", "fa-shopping-cart"),
         (records.PaymentView, "Payments", _l("Payments"), "Payments", "fa-credit-card"),
+        (duplicates.DuplicatePaymentView, "Duplicate payments", _l("Duplicate payments"), "Payments", "fa-clone"),
         (records.NotificationView, "Notifications", _l("Notifications"), "Operations", "fa-envelope"),
         (records.JobRunView, "Job runs", _l("Job runs"), "Operations", "fa-clock-o"),
         (registry_flags.RegistryFlagView, "Registry flags", _l("Registry flags"), "Operations", "fa-flag"),
