@@ -33,18 +33,24 @@ def _enabled() -> bool:
     return bool(limiter.enabled and current_app.config.get("RATELIMIT_ENABLED", True))
 
 
+def _keys(name: str | None) -> tuple[str, ...]:
+    # RATELIMIT_KEY_PREFIX keeps apps sharing one Redis apart, as it does for the rate limits.
+    return tuple(part for part in (current_app.config.get("RATELIMIT_KEY_PREFIX"), NAMESPACE, typed_account(name))
+                 if part is not None)
+
+
 def is_locked(name: str | None) -> bool:
     """True while the account has used up its failed logins for the current window."""
     if not _enabled():
         return False
-    return not limiter.limiter.test(_item(), NAMESPACE, typed_account(name))
+    return not limiter.limiter.test(_item(), *_keys(name))
 
 
 def record_failure(name: str | None) -> None:
-    if _enabled() and not limiter.limiter.hit(_item(), NAMESPACE, typed_account(name)):
+    if _enabled() and not limiter.limiter.hit(_item(), *_keys(name)):
         log.warning("login refused: account %r is locked after repeated failures", typed_account(name)[:60])
 
 
 def record_success(name: str | None) -> None:
     if _enabled():
-        limiter.limiter.clear(_item(), NAMESPACE, typed_account(name))
+        limiter.limiter.clear(_item(), *_keys(name))
