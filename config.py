@@ -39,6 +39,11 @@ def _env_list(name: str, default: list[int]) -> list[int]:
     return [int(part) for part in value.split(",") if part.strip()]
 
 
+def _env_words(name: str) -> list[str]:
+    """A comma-separated list of words (empty when unset)."""
+    return [part.strip() for part in (_env(name) or "").split(",") if part.strip()]
+
+
 class Config:
     # --- what kind of deployment this is ------------------------------------
     ENV_NAME = _env("GHURFA_ENV", "development")  # development | test | production
@@ -92,6 +97,22 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK = _env("RATELIMIT_FALLBACK", "10 per minute")
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # Hosts served besides PUBLIC_BASE_URL's (comma separated, e.g. "www.example.om"); any other Host
+    # header is refused with 400. Absolute URLs and redirect checks always use PUBLIC_BASE_URL.
+    TRUSTED_HOSTS_EXTRA = _env_words("TRUSTED_HOSTS")
+    # Strict-Transport-Security max-age (seconds), sent in production when PUBLIC_BASE_URL is https.
+    HSTS_MAX_AGE = _env_int("HSTS_MAX_AGE", 63072000)
+    # Further origins forms may post to (the payment gateway's and the IdP's are added by themselves).
+    CSP_FORM_ACTION_EXTRA = _env_words("CSP_FORM_ACTION_EXTRA")
+    RATELIMIT_CSP_REPORT = _env("RATELIMIT_CSP_REPORT", "30 per minute")  # per client address
+    # Web login and API login share these: consecutive failures that lock an account, and for how long.
+    LOGIN_LOCKOUT_FAILURES = _env_int("LOGIN_LOCKOUT_FAILURES", 10)
+    LOGIN_LOCKOUT_MINUTES = _env_int("LOGIN_LOCKOUT_MINUTES", 15)
+    # Signs the audit chain's checkpoints (Ed25519 key derived from this secret); never stored in the
+    # database. AUDIT_CHECKPOINT_DIR holds the append-only checkpoint file (default <instance>/audit-checkpoints).
+    AUDIT_CHECKPOINT_KEY = _env("AUDIT_CHECKPOINT_KEY")  # outside production create_app makes one under instance/
+    AUDIT_CHECKPOINT_DIR = _env("AUDIT_CHECKPOINT_DIR")
+    LOGIN_SESSION_KEEP_DAYS = _env_int("LOGIN_SESSION_KEEP_DAYS", 30)  # ended/expired sessions older are purged
 
     # --- Flask-AppBuilder -----------------------------------------------------------
     FAB_API_SWAGGER_UI = True
@@ -250,6 +271,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     API_LOGIN_RATE_LIMIT = "1000 per minute"  # tests log in often; the limit itself is tested with its own value
     SCHEDULER_IN_DEV_SERVER = False
+    TRUSTED_HOSTS_EXTRA = ["localhost"]  # the test client's host
+    AUDIT_CHECKPOINT_KEY = "test-audit-checkpoint-key"
     RECAPTCHA_SITE_KEY = None  # tests that need the captcha set keys and a local verify endpoint
     RECAPTCHA_SECRET_KEY = None
     # A lighter scrypt work factor: the suite hashes hundreds of passwords. Production keeps

@@ -28,12 +28,15 @@ def _check_configuration(app: Flask) -> None:
             raise ConfigurationError("Production needs DATABASE_URL pointing at PostgreSQL.")
         if app.config.get("PAYMENT_GATEWAY") == "sandbox":
             raise ConfigurationError("The sandbox payment gateway cannot run in production.")
+        if not app.config.get("AUDIT_CHECKPOINT_KEY"):
+            raise ConfigurationError("AUDIT_CHECKPOINT_KEY must be set (from the environment) in production.")
         if app.config.get("DEV_IDP_ENABLED"):
             raise ConfigurationError("The development identity provider cannot run in production.")
 
 
 # Secrets an instance outside production makes for itself when none is configured.
-DEVELOPMENT_SECRETS = {"SECRET_KEY": "secret_key", "SANDBOX_GATEWAY_SECRET": "sandbox_gateway"}
+DEVELOPMENT_SECRETS = {"SECRET_KEY": "secret_key", "SANDBOX_GATEWAY_SECRET": "sandbox_gateway",
+                       "AUDIT_CHECKPOINT_KEY": "audit_checkpoint_key"}
 
 
 def _fill_development_secrets(app: Flask) -> None:
@@ -73,6 +76,10 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     # First: every request gets its id and its log line before any other hook runs.
     operations.install(app)
 
+    from app import http_security
+
+    http_security.install(app)
+
     if app.config.get("PROXY_FIX_HOPS"):
         hops = int(app.config["PROXY_FIX_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
@@ -83,6 +90,10 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     from app.services.audit import trail as audit
 
     app.config["FAB_ROLES"] = FAB_ROLES
+    # FAB's own password screens (reset my password, reset password, add user) apply Ghurfa's policy.
+    from app.services.accounts import staff_passwords
+
+    staff_passwords.install(app)
     app.config["APP_NAME"] = _chamber_name(app)
     app.config.update(i18n.I18N_CONFIG)
 
@@ -98,6 +109,9 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     limiter.init_app(app)
 
     _init_payment_gateway(app)
+    from app import fab_guards
+
+    fab_guards.install()
     with app.app_context():
         from views.home import HomeView
 
@@ -113,7 +127,6 @@ def create_app(config: object | None = None, **overrides) -> Flask:
         register_views(appbuilder)
 
     _register_sandbox_pages(app)
-    app.after_request(_security_headers)
 
     from app.cli import register_cli
 
@@ -138,13 +151,6 @@ def _chamber_name(app: Flask):
     name_en, name_ar = app.config["CHAMBER_NAME_EN"], app.config["CHAMBER_NAME_AR"]
     # Escaped here: FAB prints APP_NAME through LazyString.__html__, which Jinja trusts as markup.
     return LazyString(lambda: escape(name_ar if str(get_locale() or "en").startswith("ar") else name_en))
-
-
-def _security_headers(response):
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
 
 
 def _init_payment_gateway(app: Flask) -> None:

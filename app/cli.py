@@ -1,18 +1,17 @@
 """Ghurfa's `flask` commands: init, demo data and the audit chain check."""
 from __future__ import annotations
 
-import sys
+import functools
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.cli_audit import audit_cli
 from app.cli_jobs import register_job_commands
-from app.extensions import db
 
 ghurfa_cli = AppGroup("ghurfa", help="Set up Ghurfa's database.")
 demo_cli = AppGroup("demo", help="Demonstration data (development only).")
-audit_cli = AppGroup("audit", help="The audit log.")
 
 
 @ghurfa_cli.command("init")
@@ -34,22 +33,13 @@ def demo_load_command() -> None:
 
     if current_app.config.get("PRODUCTION"):
         raise click.ClickException("Demo data is never loaded in production.")
-    summary = load_demo_data(only_once=False)
+    from app.services.setup.demo import ReferenceDataMissing
+
+    try:
+        summary = load_demo_data(only_once=False)
+    except ReferenceDataMissing:
+        raise click.ClickException("The database has no reference data yet: run `flask ghurfa init` first.") from None
     click.echo(f"Demo data loaded: {summary}")
-
-
-@audit_cli.command("verify")
-def audit_verify_command() -> None:
-    """Walk the hash chain; exit non-zero at the first altered or missing row."""
-    from app.services.audit.trail import verify_chain
-
-    report = verify_chain(db.session)
-    if report.ok:
-        click.echo(f"Audit log intact: {report.checked} entries checked.")
-        return
-    click.echo(f"Audit log broken at entry {report.first_bad_seq}: {report.problem} "
-               f"({report.checked} entries before it are intact).", err=True)
-    sys.exit(1)
 
 
 def register_cli(app: Flask) -> None:
@@ -62,3 +52,30 @@ def register_cli(app: Flask) -> None:
     from app.operations.doctor import doctor_command
 
     app.cli.add_command(doctor_command)
+    for name in ("ghurfa", "demo", "audit", "jobs", "registry", "export"):
+        _one_line_errors(app.cli.commands[name])
+
+
+def _one_line_errors(command: click.Command) -> None:
+    """A database that cannot be reached or was never migrated ends the command with one line, not a traceback."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _one_line_errors(sub)
+        return
+    callback = command.callback
+    if callback is None or getattr(callback, "_ghurfa_one_line", False):
+        return
+
+    @functools.wraps(callback)
+    def guarded(*args, **kwargs):
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return callback(*args, **kwargs)
+        except (OperationalError, ProgrammingError) as error:
+            reason = str(getattr(error, "orig", error)).strip().splitlines()[0][:200]
+            raise click.ClickException(
+                f"The database cannot be used ({reason}). Check DATABASE_URL and run `flask ghurfa init`.") from None
+
+    guarded._ghurfa_one_line = True
+    command.callback = guarded

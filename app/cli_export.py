@@ -25,6 +25,15 @@ def _entity_names() -> list[str]:
     return sorted(ENTITIES)
 
 
+def _check_writable(out: str) -> None:
+    """Refuses, before any query, a file that cannot be written: its folder missing or read-only."""
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"Cannot write {out}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK):
+        raise click.ClickException(f"Cannot write {out}: the folder {folder} is not writable.")
+
+
 @click.command("export")
 @click.argument("entity", type=click.Choice(_entity_names()))
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
@@ -47,6 +56,8 @@ def export_command(entity: str, fmt: str, date_from, date_to, out: str, language
     from app.services.exports.errors import ExportError
     from app.services.exports.export import ExportRequest, open_export
 
+    if out != "-":
+        _check_writable(out)
     request = ExportRequest(entity=entity, fmt=fmt, language=language, date_from=date_from, date_to=date_to)
     actor = f"cli:{getpass.getuser()}"
     with audit.acting_as(actor):
@@ -58,7 +69,10 @@ def export_command(entity: str, fmt: str, date_from, date_to, out: str, language
         if progress:
             total = db.session.scalar(select(func.count()).select_from(export.statement.order_by(None).subquery()))
         bar = tqdm(total=total, unit=" rows", file=sys.stderr, disable=not progress, dynamic_ncols=True)
-        target = sys.stdout.buffer if out == "-" else open(out + ".part", "wb")
+        try:
+            target = sys.stdout.buffer if out == "-" else open(out + ".part", "wb")
+        except OSError as error:
+            raise click.ClickException(f"Cannot write {out}: {error.strerror}.") from None
         try:
             seen = 0
             for chunk in export.chunks():

@@ -56,7 +56,7 @@ def run_command(name: str) -> None:
     try:
         result = run_now(current_app._get_current_object(), name, trigger="manual")
     except UnknownJob:
-        raise click.BadParameter(f"no job named {name!r}; the jobs are: {', '.join(JOBS)}", param_hint="NAME")
+        raise click.ClickException(f"There is no job named {name!r}; the jobs are: {', '.join(JOBS)}.") from None
     _report(result)
 
 

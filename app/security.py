@@ -39,6 +39,28 @@ class GhurfaSecurityManager(SecurityManager):
         login_sessions.install(app)
         return login_manager
 
+    def reset_password(self, userid, password):
+        """FAB's reset (its policy checked by the form's validator), then the owner is told by email."""
+        from app.services.accounts.staff_passwords import password_changed
+
+        super().reset_password(userid, password)
+        user = self.get_user_by_id(userid)
+        changer = getattr(g, "user", None) if has_request_context() else None
+        password_changed(self.session, user, by_someone_else=getattr(changer, "id", None) != user.id)
+
+    def auth_user_db(self, username, password):
+        """FAB's password check behind the account lockout; the login form and the API login both come here."""
+        from app.services.accounts import lockout as login_lockout
+
+        if login_lockout.is_locked(username):
+            return None
+        user = super().auth_user_db(username, password)
+        if user is None:
+            login_lockout.record_failure(username)
+        else:
+            login_lockout.record_success(username)
+        return user
+
     def load_session_user(self, pk):
         """The session's user, only while its server-side login session is open (logout ends it).
 

@@ -59,6 +59,10 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
             "Ask the payment gateway about orders left pending"),
     JobSpec("outbox", "jobs.outbox:run", "* * * * *",
             "Send queued emails and SMS, retrying failures with backoff"),
+    JobSpec("audit_checkpoint", "jobs.audit_checkpoint:run", "7 * * * *",
+            "Sign a checkpoint of the audit log's head (kept outside the database)"),
+    JobSpec("login_session_purge", "jobs.login_sessions:run", "40 3 * * *",
+            "Delete login sessions ended more than LOGIN_SESSION_KEEP_DAYS ago"),
 )}
 
 

@@ -105,6 +105,10 @@ def _fresh_database(request):
     from app.extensions import limiter
 
     limiter.reset()
+    # The audit chain starts again, so do its signed checkpoints (kept outside the database).
+    from app.services.audit.checkpoints import checkpoint_path
+
+    checkpoint_path(application.config).unlink(missing_ok=True)
     with application.app_context():
         from app.extensions import db
         from app.services.setup.bootstrap import load_reference_data

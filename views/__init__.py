@@ -21,6 +21,10 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     register_public_pages(appbuilder, current_app)
 
+    from views.public import csp_report
+
+    csp_report.register(current_app)
+
     from views.pki import register as register_pki
 
     register_pki(appbuilder)

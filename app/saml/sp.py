@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 from onelogin.saml2.auth import OneLogin_Saml2_Auth
 from onelogin.saml2.response import OneLogin_Saml2_Response
 from onelogin.saml2.settings import OneLogin_Saml2_Settings
@@ -87,11 +88,12 @@ class _StrictResponse(OneLogin_Saml2_Response):
 
 
 def request_data() -> dict:
-    """The current request as python3-saml reads it. Scheme and host come from the request, so
-    behind a TLS-terminating proxy ProxyFix (PROXY_FIX_HOPS) must be on for Destination checks to pass."""
+    """The current request as python3-saml reads it. Scheme and host are PUBLIC_BASE_URL's, never the
+    request's Host header (which the host check has already matched against the trusted hosts)."""
+    public = urlsplit(str(current_app.config["PUBLIC_BASE_URL"]))
     return {
-        "https": "on" if request.scheme == "https" else "off",
-        "http_host": request.host,
+        "https": "on" if public.scheme == "https" else "off",
+        "http_host": public.netloc,
         "script_name": request.path,
         "get_data": request.args.copy(),
         "post_data": request.form.copy(),

@@ -36,6 +36,7 @@ class Production(TestConfig):
     ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, "PostgreSQL"),
     ({"PAYMENT_GATEWAY": "sandbox"}, "sandbox"),
     ({"DEV_IDP_ENABLED": True}, "identity provider"),
+    ({"AUDIT_CHECKPOINT_KEY": None}, "AUDIT_CHECKPOINT_KEY"),
 ])
 def test_production_refuses_unsafe_settings(tmp_path, override, fragment):
     with pytest.raises(ConfigurationError, match=fragment):

@@ -11,7 +11,8 @@ MUSCAT = ZoneInfo("Asia/Muscat")
 
 def test_defaults_cover_every_job():
     plan = schedules({})
-    assert set(plan) == {"reminders", "registry_sync", "registry_full_sync", "reconcile_payments", "outbox"}
+    assert set(plan) == {"reminders", "registry_sync", "registry_full_sync", "reconcile_payments", "outbox",
+                         "audit_checkpoint", "login_session_purge"}
     assert plan == {name: spec.schedule for name, spec in JOBS.items()}
 
 

@@ -43,9 +43,13 @@ def _prepare_rison_schemas() -> None:
         fab_api.jsonschema = _PreparedSchemas(fab_api.jsonschema)
 
 
+_LIMITED_BLUEPRINTS: set[str] = set()
+
+
 def register(appbuilder: AppBuilder) -> None:
     from app.extensions import limiter
     from views.api import resources
+    from views.portal.limits import login_account_limit
 
     _prepare_rison_schemas()
     for api in resources.READ_ONLY_APIS:
@@ -57,4 +61,11 @@ def register(appbuilder: AppBuilder) -> None:
     # FAB always offers /api/v1/security/login (JWT); it is a password door like the login form, so it is rate limited.
     for view in appbuilder.baseviews:
         if view.__class__.__name__ == "SecurityApi" and getattr(view, "blueprint", None) is not None:
+            # The limiter is one for the process and keeps limits by blueprint name: add them once,
+            # or every app built in the process would count each attempt again.
+            if view.blueprint.name in _LIMITED_BLUEPRINTS:
+                continue
+            _LIMITED_BLUEPRINTS.add(view.blueprint.name)
             limiter.limit(lambda: current_app.config["API_LOGIN_RATE_LIMIT"], methods=["POST"])(view.blueprint)
+            # ...and it shares the login form's per-account limit (and, in auth_user_db, its lockout).
+            login_account_limit()(view.blueprint)

@@ -192,6 +192,19 @@ class AuditVerifyView(BaseView):
         report = verify_and_record(db.session)
         if report.ok:
             flash(_("Audit log intact: %(count)s entries checked.", count=report.checked), "success")
+        elif report.problem == "truncated":
+            flash(_("Audit log truncated: entries %(first)s to %(last)s are missing (entry %(last)s was signed in the "
+                    "checkpoint of %(at)s). The entries up to %(count)s match the checkpoints.",
+                    first=report.first_bad_seq, last=report.last_bad_seq, at=report.checkpoint_at,
+                    count=report.checked), "danger")
+        elif report.problem == "rewritten":
+            flash(_("Audit log rewritten: entries %(first)s to %(last)s no longer match the checkpoint of %(at)s. "
+                    "The entries up to %(count)s match the checkpoints.",
+                    first=report.first_bad_seq, last=report.last_bad_seq, at=report.checkpoint_at,
+                    count=report.checked), "danger")
+        elif report.problem == "bad checkpoint file":
+            flash(_("The audit checkpoint file was altered at line %(line)s; the checkpoints after it cannot be trusted.",
+                    line=report.bad_line), "danger")
         else:
             flash(_("Audit log broken at entry %(seq)s: %(problem)s. The %(count)s entries before it are intact.",
                     seq=report.first_bad_seq, problem=str(PROBLEMS.get(report.problem, report.problem)),

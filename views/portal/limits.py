@@ -32,8 +32,26 @@ def typed_email_key() -> str:
 
 
 def login_account_key() -> str:
-    """The account a login attempt names (members type their email, staff their user name)."""
-    return "account:" + _typed("username")
+    """The account a login attempt names (members type their email, staff their user name), in the
+    login form or in the API login's JSON; the web and API logins share this key's limit."""
+    from app.services.accounts.lockout import typed_account
+
+    name = request.form.get("username")
+    if name is None and request.is_json:
+        body = request.get_json(silent=True)
+        name = body.get("username") if isinstance(body, dict) and isinstance(body.get("username"), str) else None
+    if name is None:
+        return client_address()  # nothing named (the API's token refresh): counted per address
+    return "account:" + typed_account(name)
+
+
+LOGIN_ACCOUNT_SCOPE = "login-account"
+
+
+def login_account_limit():
+    """The per-account limit of every password door, one bucket per account across all of them."""
+    return limiter.shared_limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"], scope=LOGIN_ACCOUNT_SCOPE,
+                                key_func=login_account_key, methods=["POST"], deduct_when=attempt_counted)
 
 
 def reset_token_key() -> str:
@@ -60,7 +78,8 @@ def count_attempt() -> None:
 
 
 def attempt_counted(response) -> bool:
-    return bool(g.get(_COUNTED, False))
+    """A page marked the attempt (count_attempt), or the API refused the credentials (401)."""
+    return bool(g.get(_COUNTED, False)) or response.status_code == 401
 
 
 def limit_attempts_from_config(setting: str, *, key_func, methods: list[str]):

@@ -6,27 +6,29 @@ from flask_appbuilder._compat import as_unicode
 from flask_appbuilder.security.decorators import no_cache
 from flask_appbuilder.security.forms import LoginForm_db
 from flask_appbuilder.security.views import AuthDBView
-from flask_appbuilder.utils.base import get_safe_redirect
 from flask_appbuilder.views import expose
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 
 from app.operations.metrics import observe_login_failure
+from app.saml.state import safe_return_path
 from app.services.accounts.captcha import captcha_for
+from app.services.accounts import lockout as login_lockout
 from app.services.accounts import login_sessions
 from views.portal.accounts import check_captcha, landing_url, page_language, verification_url
-from views.portal.limits import client_address, count_attempt, limit_attempts_from_config, login_account_key
+from views.portal.limits import client_address, count_attempt, limit_attempts_from_config, login_account_limit
 
 
 class GhurfaAuthDBView(AuthDBView):
     """Members log in with their email, staff with their user name; one message for every failure."""
 
     invalid_login_message = _l("Invalid login. Please try again.")
+    locked_message = _l("Too many failed logins for this account. Try again in %(minutes)s minutes.")
 
     @expose("/login/", methods=["GET", "POST"])
     @no_cache
     @limit_attempts_from_config("RATELIMIT_LOGIN_PER_ADDRESS", key_func=client_address, methods=["POST"])
-    @limit_attempts_from_config("RATELIMIT_LOGIN_PER_ACCOUNT", key_func=login_account_key, methods=["POST"])
+    @login_account_limit()
     def login(self):
         if g.user is not None and g.user.is_authenticated:
             return redirect(landing_url(g.user))
@@ -38,6 +40,10 @@ class GhurfaAuthDBView(AuthDBView):
                 count_attempt()
                 flash(problem, "danger")
                 return self._page(form)
+            if login_lockout.is_locked(form.username.data):
+                flash(as_unicode(self.locked_message % {"minutes": current_app.config["LOGIN_LOCKOUT_MINUTES"]}),
+                      "warning")
+                return redirect(self.appbuilder.get_url_for_login_with(next_url))
             user = self.appbuilder.sm.auth_user_db(form.username.data.strip(), form.password.data)
             if not user:
                 # Only refused logins count: four mistakes never make the right password wait.
@@ -52,7 +58,7 @@ class GhurfaAuthDBView(AuthDBView):
             pending = verification_url(user)
             if pending:
                 return redirect(pending)
-            return redirect(get_safe_redirect(next_url) if next_url else landing_url(user))
+            return redirect(safe_return_path(next_url) or landing_url(user))
         return self._page(form)
 
     def _page(self, form):

@@ -16,7 +16,7 @@ import secrets
 
 from flask import Flask, current_app, request, session
 from flask_login import user_logged_in, user_logged_out
-from sqlalchemy import exists, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 
 from app.extensions import db
 from app.services.audit import trail as audit
@@ -114,3 +114,16 @@ def install(app: Flask) -> None:
     real_app = app._get_current_object() if hasattr(app, "_get_current_object") else app
     user_logged_in.connect(_on_login, real_app)
     user_logged_out.connect(_on_logout, real_app)
+
+
+def purge_old(db_session, now: dt.datetime, keep_days: int, lifetime_hours: int) -> int:
+    """Deletes the login sessions that ended (or outlived LOGIN_SESSION_HOURS) more than `keep_days` ago.
+
+    Sessions still open and within their lifetime are never touched; `now` is naive UTC.
+    """
+    cutoff = now - dt.timedelta(days=keep_days)
+    expired_before = cutoff - dt.timedelta(hours=lifetime_hours)
+    result = db_session.execute(delete(LoginSession).where(or_(
+        LoginSession.ended_at < cutoff,
+        and_(LoginSession.ended_at.is_(None), LoginSession.started_at < expired_before))))
+    return result.rowcount or 0

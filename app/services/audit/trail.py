@@ -235,6 +235,10 @@ class ChainReport:
     checked: int
     first_bad_seq: int | None = None
     problem: str | None = None
+    # Set when a signed checkpoint disagrees with the chain (app/services/audit_checkpoints.py).
+    last_bad_seq: int | None = None
+    checkpoint_at: str | None = None
+    bad_line: int | None = None
 
 
 def verify_chain(session: Session, batch: int = 5000) -> ChainReport:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import Numeric, Select, String, case, cast, func, literal, literal_column
+from sqlalchemy import Numeric, Select, String, case, cast, func, literal, literal_column, or_
 
 from app.domain.times import MUSCAT_UTC_OFFSET_HOURS, in_muscat
 from app.infrastructure import xlsx_stream
@@ -21,9 +21,15 @@ from app.services.exports.catalogue import TEXT as TEXT_KIND
 FORMULA_START = frozenset("=+-@\t\r")
 
 
+# Blanks a spreadsheet skips before reading a formula (" =HYPERLINK(...)" is still a formula).
+LEADING_BLANKS = (" \t\r\n\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                  "\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff")
+FORMULA_SIGNS = ("=", "+", "-", "@")
+
+
 def neutralise(text: str | None) -> str | None:
     """Text that a spreadsheet would run as a formula is kept as text by a leading apostrophe."""
-    if text and text[0] in FORMULA_START:
+    if text and (text[0] in FORMULA_START or text.lstrip(LEADING_BLANKS)[:1] in FORMULA_SIGNS):
         return "'" + text
     return text
 
@@ -81,7 +87,9 @@ def sql_formatted(expression, kind: str, dialect: str):
     """
     if kind == TEXT_KIND:
         first = func.substr(expression, 1, 1)
-        return case((first.in_(sorted(FORMULA_START)), literal("'", String).concat(expression)), else_=expression)
+        first_seen = func.substr(func.ltrim(expression, literal(LEADING_BLANKS, String)), 1, 1)
+        return case((or_(first.in_(sorted(FORMULA_START)), first_seen.in_(FORMULA_SIGNS)),
+                     literal("'", String).concat(expression)), else_=expression)
     # Stored in UTC, exported in Muscat time: Oman keeps UTC+4 all year, with no daylight saving.
     if kind == DATETIME and dialect == "postgresql":
         return func.to_char(expression + literal_column(f"interval '{MUSCAT_UTC_OFFSET_HOURS} hours'"),

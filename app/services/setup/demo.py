@@ -47,9 +47,16 @@ DEMO_MEMBERSHIPS = (
 CHAMBER_NAMES = {"1102345": ("Sohar Fishing Supplies", "صحار لمستلزمات الصيد")}
 
 
+class ReferenceDataMissing(RuntimeError):
+    """The database was migrated but not initialised: the grades the demo data refers to are not there."""
+
+
 def load_demo_data(*, only_once: bool) -> dict[str, int]:
     if current_app.config.get("PRODUCTION"):
         raise RuntimeError("Demo data is never loaded in production.")
+    missing = set(ANNUAL_FEES) - set(db.session.scalars(select(Grade.code)))
+    if missing:
+        raise ReferenceDataMissing(f"the grades {', '.join(sorted(missing))} are missing")
     if only_once and db.session.scalar(select(Membership.id).limit(1)) is not None:
         return {}
     on = today(current_app.config)

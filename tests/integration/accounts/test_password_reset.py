@@ -130,9 +130,18 @@ def test_a_reset_ends_every_open_session(app, client, outbox, clock):
 def test_the_link_points_at_the_configured_site_whatever_host_the_request_named(app, client, outbox, clock):
     register_and_verify(client, outbox)
     client.get("/logout/")
-    ask_for_link(client, base_url="http://evil.example")
+    before = len(mails_to(outbox, EMAIL))
+    # A host that is not ours is refused before any view runs.
+    assert client.get("/forgot-password/", base_url="http://evil.example").status_code == 400
+    assert len(mails_to(outbox, EMAIL)) == before
+    # A host of ours other than PUBLIC_BASE_URL's (TRUSTED_HOSTS) still gets links to PUBLIC_BASE_URL.
+    app.config["TRUSTED_HOSTS_EXTRA"] = ["localhost", "www.alias.example"]
+    try:
+        ask_for_link(client, base_url="http://www.alias.example")
+    finally:
+        app.config["TRUSTED_HOSTS_EXTRA"] = ["localhost"]
     body = mails_to(outbox, EMAIL)[-1].get_body(("plain",)).get_content()
-    assert "evil.example" not in body and LINK.search(body)
+    assert "alias.example" not in body and LINK.search(body)
 
 
 def test_repeated_requests_are_limited_without_telling(app, client, outbox, clock):

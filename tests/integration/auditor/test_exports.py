@@ -176,7 +176,8 @@ def test_the_command_line_writes_xlsx_and_refuses_a_backwards_period(app, tmp_pa
 
 @pytest.mark.parametrize("kind, values", [
     ("money", [0, 1, -1, -500, 999, 25_000, 37_500, -5_000, 1_000_000_000]),
-    ("text", ["=1+1", "+971", "-2", "@SUM(A1)", "\tcmd", "\rcmd", "plain", "", None, "المشاريع الواعدة", "a=b"]),
+    ("text", ["=1+1", "+971", "-2", "@SUM(A1)", "\tcmd", "\rcmd", "plain", "", None, "المشاريع الواعدة", "a=b",
+              ' =HYPERLINK("http://evil.example")', "  +971", "\n-2", "\u00a0@SUM(A1)", "\u3000=1", " plain", "   "]),
     ("datetime", [dt.datetime(2024, 12, 31, 21, 0, 59, 999_999), dt.datetime(2025, 1, 1), None]),
 ])
 def test_the_database_formats_csv_cells_exactly_as_python_would(app, kind, values):

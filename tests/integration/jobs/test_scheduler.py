@@ -10,7 +10,8 @@ def test_the_scheduler_holds_every_job_and_its_calls_run_them(app, monkeypatch):
     monkeypatch.setitem(app.config, "JOB_SCHEDULES", {"registry_full_sync": "off"})
     scheduler = build_scheduler(app, background=True)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"reminders", "registry_sync", "reconcile_payments", "outbox", "heartbeat"}
+    assert set(jobs) == {"reminders", "registry_sync", "reconcile_payments", "outbox", "heartbeat", "audit_checkpoint",
+                         "login_session_purge"}
     assert str(jobs["reminders"].trigger.timezone) == "Asia/Muscat"
     # What APScheduler calls at the scheduled time:
     result = jobs["outbox"].func(*jobs["outbox"].args)
@@ -30,4 +31,4 @@ def test_jobs_run_and_list_commands(app):
         assert f"{name}: " in listing.output
     assert "manual, ok" in listing.output and "last run  never" in listing.output
     unknown = runner.invoke(args=["jobs", "run", "nope"])
-    assert unknown.exit_code == 2 and "no job named 'nope'" in unknown.output
+    assert unknown.exit_code == 1 and "no job named 'nope'" in unknown.output

@@ -42,21 +42,28 @@ def test_the_acs_url_is_https_and_a_forwarded_https_post_is_accepted(app, proxie
     assert logged_in_user_id(client) is not None
 
 
-def test_without_the_forwarded_scheme_the_destination_check_refuses(app, proxied_app):
+def test_the_destination_is_checked_against_public_base_url_not_the_request(app, proxied_app):
+    """Whatever scheme the request arrived with, the response must be addressed to PUBLIC_BASE_URL's ACS."""
     make_member(app)
     client = proxied_app.test_client()
     plain = {key: value for key, value in FORWARDED.items() if key != "X-Forwarded-Proto"}
-    response = login_behind_proxy(proxied_app, client, plain)
+    assert login_behind_proxy(proxied_app, client, plain).status_code == 302
+    other = proxied_app.test_client()
+    response = other.get("/saml/login/", headers=FORWARDED)
+    sent = sent_request(response.location)
+    elsewhere = idp_response(proxied_app, sent.id, acs_url="http://portal.chamberoman.example/saml/acs/")
+    response = other.post("/saml/acs/", data={"SAMLResponse": elsewhere}, headers=FORWARDED)
     assert response.status_code == 400
-    assert logged_in_user_id(client) is None
+    assert logged_in_user_id(other) is None
+
+
+def test_a_forwarded_host_that_is_not_ours_is_refused(app, proxied_app):
+    client = proxied_app.test_client()
+    assert client.get("/saml/login/", headers={**FORWARDED, "X-Forwarded-Host": "evil.example"}).status_code == 400
 
 
 def test_without_proxy_fix_forwarded_headers_are_ignored(app, monkeypatch):
     """The headers are trusted only when PROXY_FIX_HOPS says a proxy is there."""
-    make_member(app)
     client = app.test_client()
-    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", PUBLIC)
-    response = client.get("/saml/login/", headers=FORWARDED)
-    sent = sent_request(response.location)
-    response = client.post("/saml/acs/", data={"SAMLResponse": idp_response(app, sent.id)}, headers=FORWARDED)
-    assert response.status_code == 400
+    response = client.get("/login/", headers={**FORWARDED, "X-Forwarded-Host": "evil.example"})
+    assert response.status_code == 200  # served for the real Host (localhost), the forwarded one unread

@@ -48,6 +48,11 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def without_nonces(html: str) -> str:
+    """The page with its per-request CSP nonces blanked, to compare two renderings."""
+    return re.sub(r'nonce="[^"]*"', 'nonce=""', html)
+
+
 def flat(html: str) -> str:
     """The page's text with tags removed and spaces collapsed, for reading figures."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

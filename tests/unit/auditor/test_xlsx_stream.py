@@ -77,6 +77,9 @@ def test_column_letters_follow_excel():
     ("=1+1", "'=1+1"), ("+971", "'+971"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"), ("plain", "plain"), ("", ""), ("a=b", "a=b"),
     ("المشاريع", "المشاريع"),
+    (' =HYPERLINK("http://evil.example")', '\' =HYPERLINK("http://evil.example")'), ("  +971", "'  +971"),
+    ("\n-2", "'\n-2"), ("\u00a0@SUM(A1)", "'\u00a0@SUM(A1)"), ("\u3000=1", "'\u3000=1"), (" plain", " plain"),
+    ("   ", "   "), (" a=b", " a=b"),
 ])
 def test_text_a_spreadsheet_would_run_is_neutralised(text, shown):
     assert neutralise(text) == shown
