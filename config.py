@@ -73,6 +73,9 @@ class Config:
     CHAMBER_NAME_AR = _env("CHAMBER_NAME_AR", "غرفة تجارة وصناعة عمان")
     CHAMBER_EMBLEM = _env("CHAMBER_EMBLEM")  # path to a PNG; a drawn emblem when unset
     GRACE_DAYS = _env_int("GRACE_DAYS", 30)
+    # How far ahead a membership may be paid: a renewal's new expiry may lie at most this many
+    # whole months after the day it is paid for (app.domain.paying_ahead).
+    MAX_PAID_AHEAD_MONTHS = _env_int("MAX_PAID_AHEAD_MONTHS", 24)
     ORDER_TTL_MINUTES = _env_int("ORDER_TTL_MINUTES", 60)
     LOAD_DEMO_DATA = _env_bool("LOAD_DEMO_DATA", not PRODUCTION)
 

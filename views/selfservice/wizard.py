@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from app.adapters.payments import PaymentGatewayError, make_gateway
 from app.adapters.payments.sandbox_pages import EXTENSION_KEY as SANDBOX_EXTENSION
 from app.adapters.registry import RegistryError, make_registry
-from app.domain.errors import MembershipNeedsRenewal
+from app.domain.errors import MembershipNeedsRenewal, VoucherNotUsable
 from app.domain.money import format_omr, format_ro
 from app.extensions import db
 from app.services.accounts import stepup
@@ -310,6 +310,8 @@ class ServiceWizard(BaseView, ABC):
                 order = place_order(db.session, plan, user_id=g.user.id, now=now,
                                     ttl_minutes=int(current_app.config["ORDER_TTL_MINUTES"]),
                                     gateway=payment_gateway(), seen_fingerprint=request.form.get("fingerprint"))
+            except VoucherNotUsable as refusal:
+                return self._without_voucher(refusal, context)
             except OpenOrderExists as refusal:
                 mine = member_order(db.session, g.user.id, refusal.reference)
                 return self.page("selfservice/check.html", 409, error=user_message(refusal), plan=plan,
@@ -324,6 +326,16 @@ class ServiceWizard(BaseView, ABC):
             self.state.clear()
             return redirect(url_for("SelfServiceReceiptView.receipt", reference=order.reference), 303)
         return checkout_response(order, member)
+
+    def _without_voucher(self, refusal: VoucherNotUsable, context: dict):
+        """The voucher went to another request a moment ago: show the price without it, to confirm again."""
+        self.state.update(voucher="")
+        try:
+            plan = self.plan(context["company"], context["membership"])
+        except REFUSALS as problem:
+            return self.page("selfservice/check.html", 409, error=user_message(problem), plan=None, **context)
+        return self.page("selfservice/check.html", 409, error=user_message(refusal), plan=plan,
+                         rows=self.summary_rows(plan), **context)
 
 
 def choose(form, name: str) -> str:

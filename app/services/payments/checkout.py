@@ -31,11 +31,13 @@ from app.adapters.payments import (
 from app.extensions import db
 from app.services.audit import trail as audit
 from app.infrastructure.clock import now_utc, today as clock_today
+from app.services.membership import vouchers as voucher_uses
 from app.services.membership.fulfilment import fulfil
 from app.services.payments.orders import expire_order, is_stale
 from app.services.membership.refusals import NotSettleable, OrderExpired, OrderNotPayable
 from app.infrastructure.transitions import change_status
 from models import Payment, ServiceOrder
+from models.base import utcnow
 
 log = logging.getLogger("ghurfa.payments")
 
@@ -215,6 +217,7 @@ def cancel_held_order(session: Session, order: ServiceOrder) -> None:
         raise NotSettleable(reference=order.reference, status=order.status)
     for payment in [p for p in order.payments if p.status == "review"]:
         change_status(session, payment, ("review",), "cancelled", message="Refused by chamber staff")
+    voucher_uses.release(session, order, now=utcnow())
     session.commit()
 
 

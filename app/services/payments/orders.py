@@ -13,7 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.domain.errors import VoucherNotUsable
 from app.infrastructure.counters import allocate_reference_number
+from app.services.membership import vouchers as voucher_uses
 from app.services.membership.quotes import RequestPlan
 from app.services.membership.refusals import (
     OpenOrderExists,
@@ -24,6 +26,7 @@ from app.services.membership.refusals import (
 )
 from app.infrastructure.transitions import change_status
 from models import OrderLine, ServiceOrder
+from models.base import utcnow
 from models.order import OPEN_STATUSES
 
 log = logging.getLogger("ghurfa.orders")
@@ -111,6 +114,13 @@ def place_order(session: Session, plan: RequestPlan, *, user_id: int, now: dt.da
         if existing is None:
             raise
         _refuse_open_order(existing, user_id)
+    if order.voucher_id is not None:
+        try:
+            voucher_uses.reserve(session, order, discount=plan.quote.discount)
+        except VoucherNotUsable:
+            # Used up (or used by this company) a moment ago: nothing is placed; the member is told.
+            session.rollback()
+            raise
 
     if order.total == 0:
         from app.services.membership.fulfilment import fulfil
@@ -129,12 +139,16 @@ def cancel_order(session: Session, order: ServiceOrder) -> None:
     if not change_status(session, order, ("pending_payment",), "cancelled"):
         session.rollback()
         raise OrderNotCancellable(reference=order.reference)
+    voucher_uses.release(session, order, now=utcnow())
     session.commit()
 
 
 def expire_order(session: Session, order: ServiceOrder) -> bool:
     """Closes an unpaid request whose time is up (no commit); False if it was no longer unpaid."""
-    return change_status(session, order, ("pending_payment",), "expired")
+    if not change_status(session, order, ("pending_payment",), "expired"):
+        return False
+    voucher_uses.release(session, order, now=utcnow())
+    return True
 
 
 def member_order(session: Session, user_id: int, reference: str) -> ServiceOrder | None:

@@ -21,6 +21,7 @@ from app.adapters.payments import (
     Decision, ExpectedPayment, GatewayReply, PaymentGateway, PaymentGatewayError, ReplyMismatch, ensure_matches,
 )
 from app.services.audit.trail import append_entries, current_actor
+from app.services.membership import vouchers as voucher_uses
 from app.infrastructure.clock import now_utc
 from models import Payment, ServiceOrder
 
@@ -125,7 +126,8 @@ def _expire(session: Session, order: ServiceOrder, payment: Payment | None, now:
     if payment is not None:
         session.execute(update(Payment).where(Payment.id == payment.id, Payment.status == "pending")
                         .values(status="expired", updated_at=now))
-    _move(session, order, {"status": "expired"}, now, from_statuses=("pending_payment",))
+    if _move(session, order, {"status": "expired"}, now, from_statuses=("pending_payment",)):
+        voucher_uses.release(session, order, now=now)
 
 
 def _move(session: Session, order: ServiceOrder, values: dict, now: dt.datetime, *, from_statuses: tuple[str, ...],
