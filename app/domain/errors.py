@@ -59,6 +59,13 @@ class ScheduleOverlap(InvalidFeeSchedule):
     message_id = N_("Another fee schedule already takes effect on %(effective_from)s.")
 
 
+class ScheduleClash(ScheduleOverlap):
+    message_id = N_(
+        "The fee schedule “%(schedule)s” already takes effect on %(effective_from)s. Change that "
+        "schedule, or choose another date."
+    )
+
+
 class ScheduleInPast(InvalidFeeSchedule):
     message_id = N_(
         "A fee schedule cannot take effect on %(effective_from)s, before today "

@@ -1,28 +1,18 @@
-"""Chamber reference data: grades, governorates, fee schedules and vouchers."""
+"""Chamber reference data: grades and governorates (fee schedules and vouchers have their own modules)."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, flash
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import NumberRange
 
-from app.domain.errors import DomainError
+from app.extensions import db
 from app.infrastructure.clock import today
-from app.services.membership.fee_schedules import check_schedule_editable
-from models import FeeSchedule, Governorate, Grade, GradeFee, Voucher
-from views.admin.base import AMOUNT_DESCRIPTION, ChamberModelView, omr
-from views.forms import (
-    CODE,
-    VOUCHER_CODE,
-    AmountField,
-    no_markup,
-    not_before,
-    percent_at_most_100,
-    user_message,
-)
-
-NON_NEGATIVE = NumberRange(min=0, message=_l("A fee cannot be negative."))
+from app.services.membership.fee_schedule_changes import grade_name, incomplete_schedules
+from models import Governorate, Grade
+from views.admin.base import ChamberModelView
+from views.forms import CODE, no_markup
 
 
 class GradeView(ChamberModelView):
@@ -41,6 +31,14 @@ class GradeView(ChamberModelView):
     validators_columns = {"code": [CODE], "rank": [NumberRange(min=0, max=20)],
                           "name_en": [no_markup], "name_ar": [no_markup]}
 
+    def post_add(self, item: Grade) -> None:
+        # A new grade needs its annual fee in the schedule in force and every one still to come.
+        for state in incomplete_schedules(db.session, today(current_app.config)):
+            flash(gettext("The fee schedule effective from %(date)s has no annual fee for grade %(grade)s: "
+                          "members of that grade cannot be quoted until it is completed.",
+                          date=state.schedule.effective_from.isoformat(), grade=str(grade_name(item))),
+                  "warning")
+
 
 class GovernorateView(ChamberModelView):
     list_title = _l("Governorates")
@@ -56,109 +54,3 @@ class GovernorateView(ChamberModelView):
     validators_columns = {"code": [CODE]}
 
 
-class GradeFeeView(ChamberModelView):
-    list_title = _l("Annual fees")
-    show_title = _l("Annual fee")
-    add_title = _l("Add annual fee")
-    edit_title = _l("Edit annual fee")
-    datamodel = SQLAInterface(GradeFee)
-    base_order = ("grade_id", "asc")
-    list_columns = ["schedule", "grade", "annual_fee"]
-    add_columns = edit_columns = show_columns = ["schedule", "grade", "annual_fee"]
-    label_columns = {"schedule": _l("Fee schedule"), "grade": _l("Grade"), "annual_fee": _l("Annual fee")}
-    formatters_columns = {"annual_fee": omr}
-    add_form_extra_fields = edit_form_extra_fields = {
-        "annual_fee": AmountField(_l("Annual fee"), validators=[InputRequired(), NON_NEGATIVE],
-                                  description=AMOUNT_DESCRIPTION),
-    }
-
-    def pre_add(self, item: GradeFee) -> None:
-        _check_editable(item.schedule)
-
-    pre_update = pre_delete = pre_add
-
-
-FEE_LABELS = {
-    "registration_fee": _l("New registration fee"),
-    "replacement_fee": _l("Replacement certificate fee"),
-    "name_change_fee": _l("Name change fee"),
-    "grade_change_fee": _l("Grade change fee"),
-    "late_fee_per_month": _l("Late fee per month"),
-}
-FEE_FIELDS = tuple(FEE_LABELS)
-
-
-class FeeScheduleView(ChamberModelView):
-    list_title = _l("Fee schedules")
-    show_title = _l("Fee schedule")
-    add_title = _l("Add fee schedule")
-    edit_title = _l("Edit fee schedule")
-    datamodel = SQLAInterface(FeeSchedule)
-    base_order = ("effective_from", "desc")
-    related_views = [GradeFeeView]
-    show_template = "appbuilder/general/model/show_cascade.html"
-    edit_template = "appbuilder/general/model/edit_cascade.html"
-    list_columns = ["effective_from", "registration_fee", "replacement_fee", "name_change_fee",
-                    "grade_change_fee", "late_fee_per_month", "note"]
-    search_columns = ["effective_from", "note"]
-    add_columns = edit_columns = ["effective_from", *FEE_FIELDS, "note"]
-    show_columns = ["effective_from", *FEE_FIELDS, "note", "created_at", "updated_at"]
-    label_columns = {
-        "effective_from": _l("Effective from"),
-        **FEE_LABELS,
-        "note": _l("Note"),
-        "created_at": _l("Created"),
-        "updated_at": _l("Updated"),
-    }
-    description_columns = {
-        "effective_from": _l("Quotes made on or after this date use this schedule. It cannot be in the past."),
-    }
-    formatters_columns = {name: omr for name in FEE_FIELDS}
-    add_form_extra_fields = edit_form_extra_fields = {
-        name: AmountField(FEE_LABELS[name], validators=[InputRequired(), NON_NEGATIVE],
-                          description=AMOUNT_DESCRIPTION)
-        for name in FEE_FIELDS
-    }
-    validators_columns = {"note": [no_markup]}
-
-    def pre_add(self, item: FeeSchedule) -> None:
-        _check_editable(item)
-
-    pre_update = pre_delete = pre_add
-
-
-class VoucherView(ChamberModelView):
-    list_title = _l("Vouchers")
-    show_title = _l("Voucher")
-    add_title = _l("Add voucher")
-    edit_title = _l("Edit voucher")
-    datamodel = SQLAInterface(Voucher)
-    list_columns = ["code", "kind", "value", "valid_from", "valid_to", "use_limit", "times_used"]
-    search_columns = ["code", "kind", "valid_from", "valid_to"]
-    add_columns = edit_columns = ["code", "description", "kind", "value", "valid_from", "valid_to", "use_limit"]
-    show_columns = add_columns + ["times_used", "created_at"]
-    label_columns = {
-        "code": _l("Code"), "description": _l("Description"), "kind": _l("Discount type"),
-        "value": _l("Discount"), "valid_from": _l("Valid from"), "valid_to": _l("Valid to"),
-        "use_limit": _l("Use limit"), "times_used": _l("Times used"), "created_at": _l("Created"),
-    }
-    description_columns = {"value": _l("Baisa for a fixed discount (1 OMR = 1000), whole percent for a percent discount.")}
-    add_form_extra_fields = edit_form_extra_fields = {
-        "kind": SelectField(_l("Discount type"), choices=[("fixed", _l("Fixed amount")), ("percent", _l("Percent"))],
-                            validators=[DataRequired()]),
-        "value": IntegerField(_l("Discount"), validators=[InputRequired(), NumberRange(min=0, message=_l("A discount cannot be negative.")), percent_at_most_100]),
-        "use_limit": IntegerField(_l("Use limit"), validators=[Optional(), NumberRange(min=1)]),
-    }
-    validators_columns = {
-        "code": [VOUCHER_CODE],
-        "valid_to": [not_before("valid_from", _l("The end date cannot be before the start date."))],
-        "description": [no_markup],
-    }
-
-
-def _check_editable(schedule: FeeSchedule | None) -> None:
-    # FAB shows the text of an exception raised by a pre_* hook and saves nothing.
-    try:
-        check_schedule_editable(schedule, today=today(current_app.config))
-    except DomainError as error:
-        raise ValueError(user_message(error)) from error
