@@ -13,18 +13,20 @@ from collections.abc import Mapping
 
 from flask import g
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 log = logging.getLogger("ghurfa.admin")
 
-UNIQUE = _l("%(field)s: another record already has this value.")
-CHECK = _l("%(field)s: this value is not allowed.")
-REQUIRED = _l("%(field)s: this field is required.")
-MISSING_RELATED = _l("%(field)s: the chosen record does not exist.")
-STILL_USED = _l("This record is still used by other records, so it cannot be deleted.")
-NOT_SAVED = _l("The record could not be saved. Check the values and try again.")
+from app.domain.messages import N_
+
+# msgids, translated when the message is made (in the reader's request)
+UNIQUE = N_("%(field)s: another record already has this value.")
+CHECK = N_("%(field)s: this value is not allowed.")
+REQUIRED = N_("%(field)s: this field is required.")
+MISSING_RELATED = N_("%(field)s: the chosen record does not exist.")
+STILL_USED = N_("This record is still used by other records, so it cannot be deleted.")
+NOT_SAVED = N_("The record could not be saved. Check the values and try again.")
 
 _PG_CODES = {"23505": "unique", "23514": "check", "23502": "not_null", "23503": "foreign_key"}
 _SQLITE_KINDS = (("UNIQUE constraint failed", "unique"), ("CHECK constraint failed", "check"),
@@ -42,7 +44,7 @@ class UniqueMessage:
         self.label = label
 
     def __str__(self) -> str:
-        return gettext(str(UNIQUE), field=str(self.label))
+        return gettext(UNIQUE, field=str(self.label))
 
     def __html__(self) -> str:
         from markupsafe import escape
@@ -100,16 +102,16 @@ def _field(table: Table, columns: list[str], labels: Mapping[str, object]) -> st
 def describe(error: SQLAlchemyError, table: Table, labels: Mapping[str, object], *, deleting: bool = False) -> str:
     """The sentence a reader sees for `error`, in their language."""
     if not isinstance(error, IntegrityError):
-        return str(NOT_SAVED)
+        return gettext(NOT_SAVED)
     kind, columns, constraint = _kind_and_names(error)
     if kind == "foreign_key" and deleting:
-        return str(STILL_USED)
+        return gettext(STILL_USED)
     columns = columns or _constraint_columns(table, constraint)
     field = _field(table, columns, labels)
     if field is None:
-        return str(STILL_USED if deleting else NOT_SAVED)
+        return gettext(STILL_USED if deleting else NOT_SAVED)
     template = {"unique": UNIQUE, "check": CHECK, "not_null": REQUIRED, "foreign_key": MISSING_RELATED}.get(kind)
-    return gettext(str(template), field=field) if template is not None else str(NOT_SAVED)
+    return gettext(template, field=field) if template is not None else gettext(NOT_SAVED)
 
 
 def refuse(error: SQLAlchemyError, table: Table, labels: Mapping[str, object], *, deleting: bool = False):
@@ -120,5 +122,5 @@ def refuse(error: SQLAlchemyError, table: Table, labels: Mapping[str, object], *
     raise RecordRefused(message) from None
 
 
-def last_refusal(default) -> str:
-    return g.get("ghurfa_refusal") or str(default)
+def last_refusal(default_msgid: str) -> str:
+    return g.get("ghurfa_refusal") or gettext(default_msgid)

@@ -31,7 +31,7 @@ FEE_LABELS = {
     "late_fee_per_month": _l("Late fee per month"),
 }
 FEE_FIELDS = tuple(FEE_LABELS)
-STATE_LABELS = {"in_force": _l("In force"), "scheduled": _l("Scheduled"), "past": _l("Replaced")}
+STATE_LABELS = {"in_force": _l("In force"), "scheduled": _l("Scheduled"), "past": _l("No longer in force")}
 
 
 def _states() -> dict[int, changes.ScheduleState]:

@@ -301,9 +301,16 @@ class LargeTableMixin:
         super()._init_forms()
         for form in (self.add_form, self.edit_form):
             for name, unbound in vars(form).items():
-                for validator in (getattr(unbound, "kwargs", None) or {}).get("validators") or ():
-                    if isinstance(validator, Unique):
-                        validator.message = UniqueMessage(self.label_columns.get(name, name))
+                validators = (getattr(unbound, "kwargs", None) or {}).get("validators")
+                if not validators:
+                    continue
+                # FAB adds its Unique check once per unique constraint and index on the column
+                # ("Already exists. Already exists."): one, naming the field, is enough.
+                uniques = [v for v in validators if isinstance(v, Unique)]
+                for extra in uniques[1:]:
+                    validators.remove(extra)
+                if uniques:
+                    uniques[0].message = UniqueMessage(self.label_columns.get(name, name))
 
     @property
     def database_error_message(self):

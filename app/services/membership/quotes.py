@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain import fees as domain_fees
 from app.domain import quotes as domain_quotes
 from app.domain import vouchers as domain_vouchers
-from app.domain.errors import FeesBeingUpdated, MembershipNeedsRenewal, SameGrade
+from app.domain.errors import FeesBeingUpdated, MembershipNeedsRenewal, SameGrade, VoucherNotForGrade
 from app.domain.membership import MembershipStatus, is_current, membership_status
 from app.domain.paying_ahead import DEFAULT_MAX_PAID_AHEAD_MONTHS, check_paid_ahead
 from app.domain.quotes import Quote
@@ -102,14 +102,18 @@ def _schedule(session: Session, today: dt.date, *grade_codes: str) -> FeeSchedul
 
 
 def _applicable_voucher(session: Session, code_text: str | None, service: str, company: Company,
-                        grade_code: str) -> tuple[Voucher | None, domain_vouchers.Voucher | None]:
+                        grade) -> tuple[Voucher | None, domain_vouchers.Voucher | None]:
     voucher = find_voucher(session, code_text)
     if voucher is None:
         return None, None
     rules = domain_voucher(voucher)
-    domain_vouchers.check_voucher_applies(
-        rules, service, grade_code,
-        used_by_company=rules.once_per_company and used_by_company(session, voucher, company.id))
+    try:
+        domain_vouchers.check_voucher_applies(
+            rules, service, grade.code,
+            used_by_company=rules.once_per_company and used_by_company(session, voucher, company.id))
+    except VoucherNotForGrade:
+        # The member reads the grade's name, not its code.
+        raise VoucherNotForGrade(code=voucher.code, grade=BilingualText(grade.name_en, grade.name_ar)) from None
     return voucher, rules
 
 
@@ -143,7 +147,7 @@ def plan_new_membership(session: Session, company: Company, *, today: dt.date, g
         raise NoRegistryGrade(cr_number=company.cr_number)
     grade_code = company.registry_grade.code
     schedule = _schedule(session, today, grade_code)
-    voucher, rules = _applicable_voucher(session, voucher_code, NEW_MEMBERSHIP, company, grade_code)
+    voucher, rules = _applicable_voucher(session, voucher_code, NEW_MEMBERSHIP, company, company.registry_grade)
     quote = domain_quotes.new_membership_quote(domain_schedule(schedule), grade_code, today, rules)
     return RequestPlan(
         NEW_MEMBERSHIP, company, None, quote, schedule, today, voucher=voucher, period_months=12,
@@ -157,7 +161,7 @@ def plan_renewal(session: Session, membership: Membership, months: int, *, today
                  max_paid_ahead_months: int = DEFAULT_MAX_PAID_AHEAD_MONTHS) -> RequestPlan:
     grade_code = membership.grade.code
     schedule = _schedule(session, today, grade_code)
-    voucher, rules = _applicable_voucher(session, voucher_code, RENEWAL, membership.company, grade_code)
+    voucher, rules = _applicable_voucher(session, voucher_code, RENEWAL, membership.company, membership.grade)
     quote = domain_quotes.renewal_quote(
         domain_schedule(schedule), grade_code, membership.expires_on, months, today, rules,
         grace_days=grace_days)
