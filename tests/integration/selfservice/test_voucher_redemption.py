@@ -213,7 +213,7 @@ def test_limits_by_service_grade_and_company(app, seeded, hashmi):
         with pytest.raises(VoucherNotUsable, match="cannot be used for this service"):
             plan_new_membership(db.session, company, today=SEED_TODAY, grace_days=30, voucher_code="renewonly")
         membership = db.session.scalar(select(Membership).where(Membership.occi_number == "91868"))
-        with pytest.raises(VoucherNotUsable, match="cannot be used for grade fourth"):
+        with pytest.raises(VoucherNotUsable, match="cannot be used for grade Fourth"):
             plan_renewal(db.session, membership, 12, today=SEED_TODAY, grace_days=30, voucher_code="FIRSTONLY")
         assert plan_renewal(db.session, membership, 12, today=SEED_TODAY, grace_days=30,
                             voucher_code="RENEWONLY").quote.total == 22_500
