@@ -17,6 +17,7 @@ import logging
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from app.domain.errors import VoucherTaken, VoucherUsedByCompany
 from app.infrastructure.transitions import change_status
@@ -70,8 +71,15 @@ def reserve(session: Session, order: ServiceOrder, *, discount: int) -> VoucherR
             session.flush()
     except IntegrityError:
         raise VoucherUsedByCompany(code=voucher.code) from None
-    session.expire(voucher)
+    _forget_counts(session, voucher.id)
     return redemption
+
+
+def _forget_counts(session: Session, voucher_id: int) -> None:
+    """The counters changed in the database: a loaded voucher re-reads them (nothing else is expired)."""
+    voucher = session.identity_map.get(identity_key(Voucher, voucher_id))
+    if voucher is not None:
+        session.expire(voucher, ["times_used", "times_reserved"])
 
 
 def _redemption(session: Session, order: ServiceOrder) -> VoucherRedemption | None:
@@ -88,7 +96,7 @@ def release(session: Session, order: ServiceOrder, *, now: dt.datetime) -> bool:
         return False
     _count(session, order.voucher_id, "voucher_release", [Voucher.times_reserved > 0],
            times_reserved=-1)
-    session.expire_all()
+    _forget_counts(session, order.voucher_id)
     return True
 
 
@@ -115,7 +123,7 @@ def count_use(session: Session, order: ServiceOrder, *, now: dt.datetime) -> boo
         _count(session, order.voucher_id, "voucher_use", [], times_used=1)
     else:
         return False
-    session.expire_all()
+    _forget_counts(session, order.voucher_id)
     return True
 
 
