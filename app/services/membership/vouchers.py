@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -126,12 +126,3 @@ def count_use(session: Session, order: ServiceOrder, *, now: dt.datetime) -> boo
     _forget_counts(session, order.voucher_id)
     return True
 
-
-def release_closed_orders(session: Session, *, now: dt.datetime) -> int:
-    """Releases the uses still reserved by orders that closed unpaid by any path (no commit)."""
-    stale = session.scalars(
-        select(ServiceOrder).join(VoucherRedemption, and_(VoucherRedemption.order_id == ServiceOrder.id))
-        .where(VoucherRedemption.status == "reserved",
-               ServiceOrder.status.in_(("expired", "cancelled", "failed")))
-    ).all()
-    return sum(1 for order in stale if release(session, order, now=now))
