@@ -17,7 +17,7 @@ WRITE_PERMISSIONS = "can_add|can_edit|can_delete|can_post|can_put"
 # Views (by class name) staff manage; fee schedules, grades and vouchers are read-only to them.
 STAFF_MANAGED_VIEWS = (
     "CompanyView|SignatoryView|MembershipView|CertificateView|ServiceOrderView"
-    "|OrderLineView|PaymentView|NotificationView|RegistryFlagView|JobRunView"
+    "|OrderLineView|PaymentView|DuplicatePaymentView|NotificationView|RegistryFlagView|JobRunView"
 )
 STAFF_READ_VIEWS = (
     "GradeView|FeeScheduleView|GradeFeeView|VoucherView|VoucherRedemptionView|GovernorateView|MemberView"
@@ -39,7 +39,7 @@ FAB_ROLES = {
         [f"^({STAFF_MANAGED_VIEWS})$", f"^({READ_PERMISSIONS}|{WRITE_PERMISSIONS}|{STAFF_ACTIONS})$"],
         [f"^({STAFF_READ_VIEWS})$", f"^({READ_PERMISSIONS})$"],
         [f"^({BACK_OFFICE_MENUS}|Companies|Signatories|Memberships|Certificates|Service requests"
-         "|Payments|Notifications|Registry flags|Job runs|Grades|Fee schedules|Vouchers|Governorates"
+         "|Payments|Duplicate payments|Notifications|Registry flags|Job runs|Grades|Fee schedules|Vouchers|Governorates"
          "|Member accounts)$",
          "^menu_access$"],
         ["^(UserInfoEditView|ResetMyPasswordView|UserDBModelView)$", "^(can_this_form_get|can_this_form_post|can_userinfo|userinfoedit|resetmypassword)$"],

@@ -1,7 +1,7 @@
 """Vouchers limited by service, grade and company; their redemptions, reserved when an order is placed.
 
 Revision ID: 0016_vouchers
-Revises: 0003_registry_missing
+Revises: 0015_payment_engine
 Create Date: 2026-12-07 05:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016_vouchers"
-down_revision = "0003_registry_missing"
+down_revision = "0015_payment_engine"
 branch_labels = None
 depends_on = None
 

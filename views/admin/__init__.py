@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 
 def register(appbuilder: AppBuilder) -> None:
-    from views.admin import chamber, companies, fee_schedule_editor, fee_schedules, members, records, registry_flags
-    from views.admin import vouchers
+    from views.admin import chamber, companies, duplicates, fee_schedule_editor, fee_schedules, members, records
+    from views.admin import registry_flags, vouchers
 
     for view, name, label, category, icon in (
         (chamber.GradeView, "Grades", _l("Grades"), "Chamber", "fa-signal"),
@@ -21,6 +21,7 @@ def register(appbuilder: AppBuilder) -> None:
         (records.CertificateView, "Certificates", _l("Certificates"), "Members", "fa-certificate"),
         (records.ServiceOrderView, "Service requests", _l("Service requests"), "Payments", "fa-shopping-cart"),
         (records.PaymentView, "Payments", _l("Payments"), "Payments", "fa-credit-card"),
+        (duplicates.DuplicatePaymentView, "Duplicate payments", _l("Duplicate payments"), "Payments", "fa-clone"),
         (records.NotificationView, "Notifications", _l("Notifications"), "Operations", "fa-envelope"),
         (records.JobRunView, "Job runs", _l("Job runs"), "Operations", "fa-clock-o"),
         (registry_flags.RegistryFlagView, "Registry flags", _l("Registry flags"), "Operations", "fa-flag"),

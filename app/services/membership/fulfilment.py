@@ -23,7 +23,6 @@ from app.domain.messages import Message, N_
 from app.services.certificates.issue import issue_certificate
 from app.infrastructure.counters import allocate_occi_number
 from app.services.notifications.outbox import queue_message
-from app.services.membership import vouchers as voucher_uses
 from app.services.membership.refusals import BilingualText
 from app.infrastructure.transitions import change_status
 from models import Certificate, Grade, Member, Membership, ServiceOrder
@@ -99,7 +98,6 @@ def fulfil(session: Session, order: ServiceOrder, *, today: dt.date, now: dt.dat
     if not change_status(session, order, ("paid",), "fulfilled", fulfilled_at=now):
         return False
     membership = _EFFECTS[order.service](session, order, today)
-    voucher_uses.count_use(session, order, now=now)
     certificate = None
     # A certificate must expire after its issue day; a name change in grace gets none.
     if certificate_dates_valid(today, membership.expires_on):
