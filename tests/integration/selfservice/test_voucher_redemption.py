@@ -13,7 +13,8 @@ from app.domain.errors import VoucherNotUsable, VoucherTaken
 from app.extensions import db
 from app.services.audit.trail import acting_as
 from app.services.membership.quotes import plan_new_membership, plan_renewal
-from app.services.payments.orders import cancel_order, expire_order, place_order
+from app.services.payments.engine import expire_order
+from app.services.payments.orders import cancel_order, place_order
 from models import (
     Certificate, Company, Grade, Membership, Notification, Payment, ServiceOrder, Voucher, VoucherRedemption,
 )
