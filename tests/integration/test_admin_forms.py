@@ -89,8 +89,39 @@ def test_an_expiry_before_joining(app, admin):
 def test_a_voucher_over_100_percent(app, admin):
     page = _post(app, admin, "/voucherview/add", {"code": "HALF-OFF", "kind": "percent", "value": "150",
                                                   "valid_from": "2026-11-01", "valid_to": "2026-12-31"})
-    assert "A percent voucher cannot be more than 100 percent." in page.get_data(as_text=True)
+    assert "A percentage voucher cannot be more than 100%." in page.get_data(as_text=True)
     assert _count(app, Voucher) == 0
     page = _post(app, admin, "/voucherview/add", {"code": "HALF-OFF", "kind": "percent", "value": "50",
                                                   "valid_from": "2026-11-01", "valid_to": "2026-12-31"})
     assert _count(app, Voucher) == 1
+
+
+def _field_error(page, field: str) -> str:
+    """The text FAB shows under one form field (empty when the field has no error)."""
+    html = page.get_data(as_text=True)
+    start = html.find(f'name="{field}"')
+    assert start != -1, field
+    end = html.find("</div>", html.find('class="help-block"', start)) if 'class="help-block"' in html[start:start + 2000] else start
+    return html[start:end]
+
+
+@pytest.mark.parametrize("field,data,expected", [
+    ("code", {"code": "half-off"}, "A voucher code has 3 to 32 Latin letters, digits or dashes."),
+    ("value", {"value": "0"}, "A voucher's value must be greater than zero."),
+    ("valid_to", {"valid_to": "2026-10-31"}, "cannot be before its first day"),
+    ("use_limit", {"use_limit": "0"}, "A voucher's use limit must be at least 1"),
+])
+def test_a_voucher_is_saved_only_through_the_domain_rules(app, admin, field, data, expected):
+    voucher = {"code": "HALF-OFF", "kind": "fixed", "value": "5", "valid_from": "2026-11-01",
+               "valid_to": "2026-12-31", **data}
+    page = _post(app, admin, "/voucherview/add", voucher)
+    assert expected in _field_error(page, field)
+    assert _count(app, Voucher) == 0
+
+
+def test_a_voucher_refusal_in_arabic(app, admin):
+    page = _post(app, admin, "/voucherview/add", {"code": "HALF-OFF", "kind": "fixed", "value": "0",
+                                                  "valid_from": "2026-11-01", "valid_to": "2026-12-31"}, "ar")
+    error = _field_error(page, "value")
+    assert "help-block" in error and "A voucher" not in error
+    assert _count(app, Voucher) == 0

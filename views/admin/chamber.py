@@ -1,18 +1,22 @@
 """Chamber reference data: grades and governorates (fee schedules and vouchers have their own modules)."""
 from __future__ import annotations
 
-from flask import current_app, flash
+from collections.abc import Callable
+
+from flask import current_app, flash, request
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from wtforms import ValidationError
 from wtforms.validators import NumberRange
 
+from app.domain.errors import DomainError
 from app.extensions import db
 from app.infrastructure.clock import today
 from app.services.membership.fee_schedule_changes import grade_name, incomplete_schedules
 from models import Governorate, Grade
 from views.admin.base import ChamberModelView
-from views.forms import CODE, no_markup
+from views.forms import CODE, no_markup, user_message
 
 
 class GradeView(ChamberModelView):
@@ -54,3 +58,23 @@ class GovernorateView(ChamberModelView):
     validators_columns = {"code": [CODE]}
 
 
+
+
+def domain_rules(check: Callable[[object, int | None], None], fallback: str) -> Callable:
+    """A field validator that runs the chamber's rule for the whole form once and shows its
+    refusal, in the reader's language, next to the field the refusal names (`fallback` when
+    it names none). `check(form, pk)` raises the domain's error; pk is None when adding."""
+
+    def validate(form, field) -> None:
+        if "_domain_refusal" not in vars(form):
+            form._domain_refusal = None
+            try:
+                check(form, (request.view_args or {}).get("pk"))
+            except DomainError as refusal:
+                form._domain_refusal = refusal
+        refusal = form._domain_refusal
+        if refusal is not None and (getattr(refusal, "field", None) or fallback) == field.name:
+            # FAB's form template passes each error through gettext and %-formatting again.
+            raise ValidationError(user_message(refusal).replace("%", "%%"))
+
+    return validate

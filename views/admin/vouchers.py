@@ -16,12 +16,14 @@ from app.domain.money import format_omr, parse_omr
 from app.domain.vouchers import VOUCHER_STATUS_LABELS, voucher_status, validate_voucher_definition
 from app.extensions import db
 from app.infrastructure.clock import today
+from app.services.membership import fee_schedules
 from app.services.membership.fulfilment import SERVICE_LABELS
 from app.services.membership.quotes import domain_voucher
 from models import Grade, Voucher, VoucherRedemption
 from views.admin.base import ChamberModelView, ReadOnlyModelView, omr
+from views.admin.chamber import domain_rules
 from views.admin.scale import ChamberInterface
-from views.forms import VOUCHER_CODE, no_markup, not_before, user_message
+from views.forms import no_markup, user_message
 
 KIND_CHOICES = [("fixed", _l("Fixed amount")), ("percent", _l("Percent"))]
 REDEMPTION_STATUS_LABELS = {"reserved": _l("Reserved by an unpaid request"), "used": _l("Used"),
@@ -56,11 +58,9 @@ def discount_in_units(form, field) -> None:
     if field.data is None or isinstance(field.data, int):
         return
     if form["kind"].data == "percent":
-        if not field.data.isdigit() or int(field.data) < 1:
+        if not field.data.isdigit():
             raise ValidationError(_l("A percent discount is a whole number from 1 to 100."))
-        if int(field.data) > 100:
-            raise ValidationError(_l("A percent voucher cannot be more than 100 percent."))
-        field.data = int(field.data)
+        field.data = int(field.data)  # over 100 is the domain's refusal (VOUCHER_RULES)
         return
     try:
         field.data = parse_omr(field.data)
@@ -98,6 +98,17 @@ def limits_label(voucher: Voucher) -> str:
     if voucher.once_per_company:
         parts.append(gettext("Once per company"))
     return " · ".join(parts) or gettext("Any service and grade")
+
+
+def _check_voucher(form, pk: int | None) -> None:
+    definition = {name: form[name].data for name in ("code", "kind", "value", "valid_from", "valid_to", "use_limit")}
+    if any(definition[name] is None or name == "value" and not isinstance(definition[name], int)
+           for name in ("code", "kind", "value", "valid_from", "valid_to")):
+        return  # the field's own validator says what is missing
+    fee_schedules.check_voucher_save(db.session, voucher_id=pk, definition=definition)
+
+
+VOUCHER_RULES = domain_rules(_check_voucher, fallback="code")
 
 
 class VoucherInterface(ChamberInterface):
@@ -158,8 +169,8 @@ class VoucherView(ChamberModelView):
                           "use_limit": lambda limit: gettext("No limit") if limit is None else limit}
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": SelectField(_l("Discount type"), choices=KIND_CHOICES, validators=[DataRequired()]),
-        "value": DiscountField(_l("Discount"), validators=[InputRequired(), discount_in_units]),
-        "use_limit": IntegerField(_l("Use limit"), validators=[Optional(), NumberRange(min=1)]),
+        "value": DiscountField(_l("Discount"), validators=[InputRequired(), discount_in_units, VOUCHER_RULES]),
+        "use_limit": IntegerField(_l("Use limit"), validators=[Optional(), VOUCHER_RULES]),
         "services": SelectMultipleField(_l("Services"), choices=service_choices, validators=[Optional()],
                                         widget=Select2ManyWidget()),
         "grades": SelectMultipleField(_l("Grades"), choices=grade_choices, validators=[Optional()],
@@ -167,8 +178,9 @@ class VoucherView(ChamberModelView):
         "once_per_company": BooleanField(_l("Once per company")),
     }
     validators_columns = {
-        "code": [VOUCHER_CODE],
-        "valid_to": [not_before("valid_from", _l("The end date cannot be before the start date."))],
+        "code": [DataRequired(), VOUCHER_RULES],
+        "valid_from": [VOUCHER_RULES],
+        "valid_to": [VOUCHER_RULES],
         "description": [no_markup],
     }
 
