@@ -76,6 +76,9 @@ class Config:
     CHAMBER_HOURS_EN = _env("CHAMBER_HOURS_EN", "Sunday to Thursday, 7:30 to 14:30")
     CHAMBER_HOURS_AR = _env("CHAMBER_HOURS_AR", "من الأحد إلى الخميس، من 7:30 إلى 14:30")
     GRACE_DAYS = _env_int("GRACE_DAYS", 30)
+    # How far ahead a membership may be paid: a renewal's new expiry may lie at most this many
+    # whole months after the day it is paid for (app.domain.paying_ahead).
+    MAX_PAID_AHEAD_MONTHS = _env_int("MAX_PAID_AHEAD_MONTHS", 24)
     ORDER_TTL_MINUTES = _env_int("ORDER_TTL_MINUTES", 60)
     LOAD_DEMO_DATA = _env_bool("LOAD_DEMO_DATA", not PRODUCTION)
 

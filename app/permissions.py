@@ -19,7 +19,9 @@ STAFF_MANAGED_VIEWS = (
     "CompanyView|SignatoryView|MembershipView|CertificateView|ServiceOrderView"
     "|OrderLineView|PaymentView|DuplicatePaymentView|NotificationView|RegistryFlagView|JobRunView"
 )
-STAFF_READ_VIEWS = "GradeView|FeeScheduleView|GradeFeeView|VoucherView|GovernorateView|MemberView"
+STAFF_READ_VIEWS = (
+    "GradeView|FeeScheduleView|GradeFeeView|VoucherView|VoucherRedemptionView|GovernorateView|MemberView"
+)
 STAFF_ACTIONS = "can_settle_review|can_resend|can_run_job"
 
 # The read-only REST API (views/api) with its OpenAPI document and Swagger UI: Auditor and Admin only.

@@ -1,6 +1,6 @@
 """Ghurfa's tables, one module per aggregate; importing this package registers them all."""
 from models.reference import Governorate, Grade  # noqa: F401
-from models.fees import FeeSchedule, GradeFee, Voucher  # noqa: F401
+from models.fees import FeeSchedule, GradeFee, Voucher, VoucherRedemption  # noqa: F401
 from models.company import Company, Signatory  # noqa: F401
 from models.membership import Membership  # noqa: F401
 from models.certificate import Certificate  # noqa: F401

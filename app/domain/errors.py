@@ -74,6 +74,13 @@ class ScheduleOverlap(InvalidFeeSchedule):
     message_id = N_("Another fee schedule already takes effect on %(effective_from)s.")
 
 
+class ScheduleClash(ScheduleOverlap):
+    message_id = N_(
+        "The fee schedule “%(schedule)s” already takes effect on %(effective_from)s. Change that "
+        "schedule, or choose another date."
+    )
+
+
 class ScheduleInPast(InvalidFeeSchedule):
     field = "effective_from"
     message_id = N_(
@@ -96,6 +103,16 @@ class MissingAnnualFee(InvalidFeeSchedule):
 
 class UnknownGrade(InvalidFeeSchedule):
     message_id = N_("There is no grade %(grade)s.")
+
+
+class IncompleteSchedule(InvalidFeeSchedule):
+    message_id = N_("Enter the annual fee of every grade: %(grades)s has none.")
+
+
+class FeesBeingUpdated(DomainError):
+    """No complete fee schedule is in force for a quote; staff are told through the log."""
+
+    message_id = N_("The chamber's fees are being updated. Please try again later.")
 
 
 # --- vouchers ----------------------------------------------------------------
@@ -157,11 +174,39 @@ class VoucherUsedUp(VoucherNotUsable):
     message_id = N_("Voucher %(code)s has already been used as many times as allowed.")
 
 
+class VoucherNotForService(VoucherNotUsable):
+    message_id = N_("Voucher %(code)s cannot be used for this service.")
+
+
+class VoucherNotForGrade(VoucherNotUsable):
+    message_id = N_("Voucher %(code)s cannot be used for grade %(grade)s.")
+
+
+class VoucherUsedByCompany(VoucherNotUsable):
+    message_id = N_("Voucher %(code)s can be used once per company, and this company has used it.")
+
+
+class VoucherTaken(VoucherNotUsable):
+    """The voucher's last use went to another order a moment ago; the member may go on without it."""
+
+    message_id = N_(
+        "Voucher %(code)s has just been used up by another request, so it was not applied. "
+        "Check the new price below and continue without the voucher."
+    )
+
+
 # --- quotes and memberships --------------------------------------------------
 
 class InvalidPeriod(DomainError):
     message_id = N_(
         "A membership is renewed for one year, one year and six months, or two years."
+    )
+
+
+class PaidTooFarAhead(DomainError):
+    message_id = N_(
+        "A membership can be paid at most %(months)s months ahead: this renewal would run to "
+        "%(new_expiry)s. Choose a shorter period or renew later."
     )
 
 

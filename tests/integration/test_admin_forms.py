@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from models import AuditEntry, Company, FeeSchedule, Grade, Membership, Voucher
+from models import AuditEntry, Company, Grade, Membership, Voucher
 from tests.conftest import csrf_for
 from tests.integration.helpers import login, make_user
 
@@ -66,8 +66,11 @@ def test_a_duplicate_occi_number(app, admin):
             "joined_on": "2017-03-19", "expires_on": "2018-03-19"}
     assert _post(app, admin, "/membershipview/add", data).status_code == 200
     assert _count(app, Membership) == 1
-    page = _post(app, admin, "/membershipview/add", data, "ar")
-    assert "موجود" in page.get_data(as_text=True) or "exists" in page.get_data(as_text=True)
+    page = _post(app, admin, "/membershipview/add", data, "ar").get_data(as_text=True)
+    assert page.count("رقم العضوية: يوجد سجل آخر بهذه القيمة.") == 1  # once, naming the field
+    assert "Already exists" not in page and "IntegrityError" not in page
+    page = _post(app, admin, "/membershipview/add", data, "en").get_data(as_text=True)
+    assert page.count("OCCI number: another record already has this value.") == 1
     assert _count(app, Membership) == 1
 
 
@@ -80,42 +83,7 @@ def test_an_expiry_before_joining(app, admin):
     assert _count(app, Membership) == 0
 
 
-FEES = {"registration_fee": "10", "replacement_fee": "4", "name_change_fee": "4", "grade_change_fee": "4",
-        "late_fee_per_month": "0", "note": ""}
-
-
-def test_a_negative_fee_and_a_fee_in_baisa_fractions(app, admin):
-    page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2027-01-01",
-                                                      "replacement_fee": "-4"}, "ar")
-    assert "ليس مبلغًا" in page.get_data(as_text=True)
-    page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2027-01-01",
-                                                      "replacement_fee": "4.0005"})
-    assert "at most three decimals" in page.get_data(as_text=True)
-    assert _count(app, FeeSchedule) == 0
-
-
-def test_a_schedule_overlapping_another_or_in_the_past(app, admin):
-    assert _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2027-01-01"}).status_code == 200
-    with app.app_context():
-        schedule = db.session.scalar(select(FeeSchedule))
-        assert schedule.replacement_fee == 4000 and schedule.registration_fee == 10000
-    page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2027-01-01"})
-    assert "Already exists" in page.get_data(as_text=True)
-    page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2026-01-01"})
-    assert "before today" in page.get_data(as_text=True)
-    assert _count(app, FeeSchedule) == 1
-
-
-def test_a_schedule_already_in_force_cannot_be_edited(app, admin):
-    with app.app_context():
-        db.session.add(FeeSchedule(effective_from=dt.date(2018, 1, 1), registration_fee=0, replacement_fee=4000,
-                                   name_change_fee=4000, grade_change_fee=4000, late_fee_per_month=0))
-        db.session.commit()
-        pk = db.session.scalar(select(FeeSchedule.id))
-    page = _post(app, admin, f"/feescheduleview/edit/{pk}", {**FEES, "effective_from": "2018-01-01"})
-    assert "already in force" in page.get_data(as_text=True)
-    with app.app_context():
-        assert db.session.get(FeeSchedule, pk).replacement_fee == 4000
+# Fee schedules are entered in their one-form editor: see tests/integration/fees/.
 
 
 def test_a_voucher_over_100_percent(app, admin):
@@ -128,15 +96,6 @@ def test_a_voucher_over_100_percent(app, admin):
     assert _count(app, Voucher) == 1
 
 
-def _schedule(app, effective_from: dt.date) -> int:
-    with app.app_context():
-        schedule = FeeSchedule(effective_from=effective_from, registration_fee=0, replacement_fee=4000,
-                               name_change_fee=4000, grade_change_fee=4000, late_fee_per_month=0)
-        db.session.add(schedule)
-        db.session.commit()
-        return schedule.id
-
-
 def _field_error(page, field: str) -> str:
     """The text FAB shows under one form field (empty when the field has no error)."""
     html = page.get_data(as_text=True)
@@ -146,38 +105,6 @@ def _field_error(page, field: str) -> str:
     return html[start:end]
 
 
-@pytest.mark.parametrize("language,expected", [
-    ("en", "is already in force and cannot be changed"),
-    ("ar", "نافذ بالفعل"),
-])
-def test_a_schedule_taking_effect_today_is_in_force_and_cannot_be_edited(app, admin, language, expected):
-    pk = _schedule(app, TODAY)
-    page = _post(app, admin, f"/feescheduleview/edit/{pk}", {**FEES, "effective_from": "2027-01-01"}, language)
-    assert expected in _field_error(page, "effective_from")
-    with app.app_context():
-        stored = db.session.get(FeeSchedule, pk)
-        assert stored.effective_from == TODAY and stored.registration_fee == 0
-
-
-def test_a_schedule_taking_effect_tomorrow_can_be_edited_and_one_today_cannot_be_deleted(app, admin):
-    tomorrow = _schedule(app, TODAY + dt.timedelta(days=1))
-    _post(app, admin, f"/feescheduleview/edit/{tomorrow}", {**FEES, "effective_from": "2027-01-01"})
-    with app.app_context():
-        assert db.session.get(FeeSchedule, tomorrow).effective_from == dt.date(2027, 1, 1)
-    in_force = _schedule(app, TODAY)
-    page = _post(app, admin, f"/feescheduleview/delete/{in_force}", {})
-    assert "already in force" in page.get_data(as_text=True)
-    assert _count(app, FeeSchedule) == 2
-
-
-def test_a_new_schedule_may_take_effect_today_but_not_yesterday(app, admin):
-    page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2026-11-23"}, "ar")
-    assert "قبل اليوم" in _field_error(page, "effective_from")
-    assert _count(app, FeeSchedule) == 0
-    _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": TODAY.isoformat()})
-    assert _count(app, FeeSchedule) == 1
-
-
 @pytest.mark.parametrize("field,data,expected", [
     ("code", {"code": "half-off"}, "A voucher code has 3 to 32 Latin letters, digits or dashes."),
     ("value", {"value": "0"}, "A voucher's value must be greater than zero."),
@@ -185,7 +112,7 @@ def test_a_new_schedule_may_take_effect_today_but_not_yesterday(app, admin):
     ("use_limit", {"use_limit": "0"}, "A voucher's use limit must be at least 1"),
 ])
 def test_a_voucher_is_saved_only_through_the_domain_rules(app, admin, field, data, expected):
-    voucher = {"code": "HALF-OFF", "kind": "fixed", "value": "5000", "valid_from": "2026-11-01",
+    voucher = {"code": "HALF-OFF", "kind": "fixed", "value": "5", "valid_from": "2026-11-01",
                "valid_to": "2026-12-31", **data}
     page = _post(app, admin, "/voucherview/add", voucher)
     assert expected in _field_error(page, field)

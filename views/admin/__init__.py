@@ -7,13 +7,14 @@ from flask_babel import lazy_gettext as _l
 
 
 def register(appbuilder: AppBuilder) -> None:
-    from views.admin import chamber, companies, duplicates, members, records, registry_flags
+    from views.admin import chamber, companies, duplicates, fee_schedule_editor, fee_schedules, members, records
+    from views.admin import registry_flags, vouchers
 
     for view, name, label, category, icon in (
         (chamber.GradeView, "Grades", _l("Grades"), "Chamber", "fa-signal"),
         (chamber.GovernorateView, "Governorates", _l("Governorates"), "Chamber", "fa-map-marker"),
-        (chamber.FeeScheduleView, "Fee schedules", _l("Fee schedules"), "Chamber", "fa-money"),
-        (chamber.VoucherView, "Vouchers", _l("Vouchers"), "Chamber", "fa-ticket"),
+        (fee_schedules.FeeScheduleView, "Fee schedules", _l("Fee schedules"), "Chamber", "fa-money"),
+        (vouchers.VoucherView, "Vouchers", _l("Vouchers"), "Chamber", "fa-ticket"),
         (companies.CompanyView, "Companies", _l("Companies"), "Members", "fa-building"),
         (members.MemberView, "Member accounts", _l("Member accounts"), "Members", "fa-user"),
         (companies.MembershipView, "Memberships", _l("Memberships"), "Members", "fa-id-card"),
@@ -32,7 +33,8 @@ def register(appbuilder: AppBuilder) -> None:
 
     current_app.before_request(refuse_unknown_actions)
     # Detail views reached from their parents, not from the menu.
-    for view in (chamber.GradeFeeView, companies.SignatoryView, records.OrderLineView):
+    for view in (fee_schedules.GradeFeeView, companies.SignatoryView, records.OrderLineView,
+                 vouchers.VoucherRedemptionView, fee_schedule_editor.FeeScheduleEditorView):
         appbuilder.add_view_no_menu(view)
 
 

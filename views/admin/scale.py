@@ -21,21 +21,25 @@ from operator import attrgetter
 
 from flask import current_app
 from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.validators import Unique
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Delete, Insert, Update, event, func, or_
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 from wtforms import StringField
 from wtforms.validators import DataRequired, Optional
 
 from app.domain.digits import to_ascii_digits
 from views.display import display_name
+from views.admin.db_errors import NOT_SAVED, UniqueMessage, last_refusal, refuse
 
 
 class RememberingFilterConverter(SQLAFilterConverter):
@@ -58,6 +62,28 @@ class ChamberInterface(SQLAInterface):
     def __init__(self, obj, session=None, eager: tuple[str, ...] = ()) -> None:
         super().__init__(obj, session)
         self.eager = eager
+        self.field_labels: dict = {}
+
+    # A constraint the database refuses becomes a sentence naming the field (views/admin/db_errors.py).
+    def add(self, item, commit: bool = True) -> None:
+        try:
+            super().add(item, commit)
+        except SQLAlchemyError as error:
+            refuse(error, self.obj.__table__, self.field_labels)
+
+    def edit(self, item, commit: bool = True) -> None:
+        try:
+            super().edit(item, commit)
+        except DatabaseException as error:
+            refuse(error.__cause__ if isinstance(error.__cause__, SQLAlchemyError) else SQLAlchemyError(),
+                   self.obj.__table__, self.field_labels)
+
+    def delete(self, item, commit: bool = True) -> None:
+        try:
+            super().delete(item, commit)
+        except DatabaseException as error:
+            refuse(error.__cause__ if isinstance(error.__cause__, SQLAlchemyError) else SQLAlchemyError(),
+                   self.obj.__table__, self.field_labels, deleting=True)
 
     def apply_all(self, query, *args, **kwargs):
         # Used for list pages and for show (get): the relations the page prints arrive in the same query.
@@ -260,6 +286,7 @@ class LargeTableMixin:
         if not isinstance(self.datamodel, ChamberInterface):
             self.datamodel = ChamberInterface(self.datamodel.obj, self.datamodel._session)
         super()._init_properties()
+        self.datamodel.field_labels = self.label_columns
         shown = dict.fromkeys([*(self.list_columns or ()), *(self.show_columns or ())])
         self.datamodel.eager = tuple(name for name in shown if self.datamodel.is_relation_many_to_one(name))
         for column, lookups in self.search_lookups.items():
@@ -288,6 +315,23 @@ class LargeTableMixin:
                     get_pk_func=attrgetter("pk"), get_label=attrgetter("label"), widget=Select2Widget())
         self.search_form_extra_fields = extra
         super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            for name, unbound in vars(form).items():
+                validators = (getattr(unbound, "kwargs", None) or {}).get("validators")
+                if not validators:
+                    continue
+                # FAB adds its Unique check once per unique constraint and index on the column
+                # ("Already exists. Already exists."): one, naming the field, is enough.
+                uniques = [v for v in validators if isinstance(v, Unique)]
+                for extra in uniques[1:]:
+                    validators.remove(extra)
+                if uniques:
+                    uniques[0].message = UniqueMessage(self.label_columns.get(name, name))
+
+    @property
+    def database_error_message(self):
+        # FAB flashes this when an edit fails; the reason was worked out when the database refused.
+        return last_refusal(NOT_SAVED)
 
 
 # The relations back-office searches find by a typed key, shared by the views that search them.

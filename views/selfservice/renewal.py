@@ -1,7 +1,7 @@
 """Membership renewal: CR, OCCI number, identity check, company data, period and voucher, check, pay."""
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
@@ -24,7 +24,8 @@ class SelfServiceRenewalView(MembershipServiceWizard):
         months = months if months is not None else self.state.get("months")
         voucher_code = voucher_code if voucher_code is not None else self.state.get("voucher")
         return plan_renewal(db.session, membership, months, today=clock_today(), grace_days=grace_days(),
-                            voucher_code=voucher_code)
+                            voucher_code=voucher_code,
+                            max_paid_ahead_months=int(current_app.config["MAX_PAID_AHEAD_MONTHS"]))
 
     def eligibility(self, company, membership):
         return None  # any membership may be renewed; the period page shows the prices
@@ -71,12 +72,25 @@ class SelfServiceRenewalView(MembershipServiceWizard):
                     return redirect(url_for(".check"))
         options = []
         for choice in RENEWAL_PERIODS:
-            try:
-                plan = self.plan(company, membership, choice, voucher if error is None else "")
-            except REFUSALS as problem:
-                error = error or user_message(problem)
-                plan = self.plan(company, membership, choice, "")
-            options.append((choice, _l(RENEWAL_PERIODS[choice]), plan))
+            plan, problem = self._option(company, membership, choice, voucher if error is None else "")
+            if problem is not None and plan is not None:
+                error = error or problem  # the voucher cannot be used: the price without it is shown
+            options.append((choice, _l(RENEWAL_PERIODS[choice]), plan, problem if plan is None else None))
+        if all(plan is None for _choice, _label, plan, _why in options):
+            error = error or options[0][3]
         return self.page("selfservice/renewal_period.html", 200 if error is None else 422, company=company,
                          membership=membership, options=options, months=months, voucher=voucher, error=error,
                          back_url=url_for(".details"))
+
+    def _option(self, company, membership, months: int, voucher: str):
+        """One period's plan (with the voucher if it can be used) and why not, if something refused."""
+        try:
+            return self.plan(company, membership, months, voucher), None
+        except REFUSALS as problem:
+            if not voucher:
+                return None, user_message(problem)
+            first = user_message(problem)
+        try:
+            return self.plan(company, membership, months, ""), first
+        except REFUSALS as problem:
+            return None, user_message(problem)

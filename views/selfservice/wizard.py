@@ -21,7 +21,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.domain.errors import MembershipNeedsRenewal
+from app.domain.errors import MembershipNeedsRenewal, VoucherNotUsable
 from app.extensions import db
 from app.services.accounts import stepup
 from app.services.registry.connection import RegistryError, registry_for
@@ -340,6 +340,8 @@ class ServiceWizard(BaseView, ABC):
                 order = place_order(db.session, plan, user_id=g.user.id, now=now,
                                     ttl_minutes=int(current_app.config["ORDER_TTL_MINUTES"]),
                                     gateway=payment_gateway(), seen_fingerprint=request.form.get("fingerprint"))
+            except VoucherNotUsable as refusal:
+                return self._without_voucher(refusal, context)
             except OpenOrderExists as refusal:
                 mine = member_order(db.session, g.user.id, refusal.reference)
                 return self.page("selfservice/check.html", 409, error=user_message(refusal), plan=plan,
@@ -354,6 +356,16 @@ class ServiceWizard(BaseView, ABC):
             self.state.clear()
             return redirect(url_for("SelfServiceReceiptView.receipt", reference=order.reference), 303)
         return checkout_response(order, member)
+
+    def _without_voucher(self, refusal: VoucherNotUsable, context: dict):
+        """The voucher went to another request a moment ago: show the price without it, to confirm again."""
+        self.state.update(voucher="")
+        try:
+            plan = self.plan(context["company"], context["membership"])
+        except REFUSALS as problem:
+            return self.page("selfservice/check.html", 409, error=user_message(problem), plan=None, **context)
+        return self.page("selfservice/check.html", 409, error=user_message(refusal), plan=plan,
+                         rows=self.summary_rows(plan), **context)
 
 
 def choose(form, name: str) -> str:

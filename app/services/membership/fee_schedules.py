@@ -36,6 +36,8 @@ def domain_voucher(voucher: Voucher) -> domain_vouchers.Voucher:
     return domain_vouchers.Voucher(
         code=voucher.code, kind=voucher.kind, value=voucher.value, valid_from=voucher.valid_from,
         valid_to=voucher.valid_to, use_limit=voucher.use_limit, times_used=voucher.times_used,
+        times_reserved=voucher.times_reserved or 0, services=voucher.services, grades=voucher.grades,
+        once_per_company=bool(voucher.once_per_company),
     )
 
 

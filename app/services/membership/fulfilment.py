@@ -28,7 +28,7 @@ from app.services.notifications.links import page_link
 from app.services.notifications.outbox import queue_message
 from app.services.membership.refusals import BilingualText
 from app.infrastructure.transitions import change_status
-from models import Certificate, Grade, Member, Membership, ServiceOrder, Voucher
+from models import Certificate, Grade, Member, Membership, ServiceOrder
 
 log = logging.getLogger("ghurfa.fulfilment")
 
@@ -87,9 +87,6 @@ def fulfil(session: Session, order: ServiceOrder, *, today: dt.date, now: dt.dat
     if not change_status(session, order, ("paid",), "fulfilled", fulfilled_at=now):
         return False
     membership = _EFFECTS[order.service](session, order, today)
-    if order.voucher_id is not None:
-        voucher = session.get(Voucher, order.voucher_id)
-        voucher.times_used += 1
     certificate = None
     # A certificate must expire after its issue day; a name change in grace gets none.
     if certificate_dates_valid(today, membership.expires_on):

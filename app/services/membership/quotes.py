@@ -7,6 +7,7 @@ fulfilment applies once the request is paid. Nothing is written here.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -14,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from app.domain import quotes as domain_quotes
 from app.domain import vouchers as domain_vouchers
-from app.domain.errors import MembershipNeedsRenewal, NoScheduleInForce, SameGrade
+from app.domain.errors import FeesBeingUpdated, MembershipNeedsRenewal, SameGrade, VoucherNotForGrade
 from app.domain.membership import MembershipStatus, is_current, membership_status
+from app.domain.paying_ahead import DEFAULT_MAX_PAID_AHEAD_MONTHS, check_paid_ahead
 from app.domain.quotes import Quote
 from app.services.membership.fee_schedules import domain_schedule, domain_voucher, schedule_in_force
+from app.services.membership.vouchers import used_by_company
 from app.services.membership.refusals import (
     AlreadyMember,
     BilingualText,
@@ -27,6 +30,8 @@ from app.services.membership.refusals import (
     VoucherNotFound,
 )
 from models import Company, FeeSchedule, Membership, Voucher
+
+log = logging.getLogger("ghurfa.quotes")
 
 NEW_MEMBERSHIP = "new_membership"
 RENEWAL = "renewal"
@@ -55,11 +60,39 @@ class RequestPlan:
         return f"{self.quote.total}:{self.details.get('new_expiry', '')}:{self.quoted_on.isoformat()}"
 
 
-def _schedule(session: Session, today: dt.date) -> FeeSchedule:
+def _schedule(session: Session, today: dt.date, *grade_codes: str) -> FeeSchedule:
+    """The schedule in force, complete for `grade_codes`; else the member is told fees are being updated.
+
+    Whatever an administrator did (no schedule yet, a grade added without its fee), a member
+    gets a message, and staff find the reason in the error log.
+    """
     schedule = schedule_in_force(session, today)
     if schedule is None:
-        raise NoScheduleInForce(on=today.isoformat())
+        log.error("no fee schedule is in force on %s: members cannot be quoted", today.isoformat())
+        raise FeesBeingUpdated()
+    priced = {fee.grade.code for fee in schedule.grade_fees}
+    missing = [code for code in grade_codes if code not in priced]
+    if missing:
+        log.error("the fee schedule in force since %s has no annual fee for grade(s) %s: members "
+                  "cannot be quoted", schedule.effective_from.isoformat(), ", ".join(missing))
+        raise FeesBeingUpdated()
     return schedule
+
+
+def _applicable_voucher(session: Session, code_text: str | None, service: str, company: Company,
+                        grade) -> tuple[Voucher | None, domain_vouchers.Voucher | None]:
+    voucher = find_voucher(session, code_text)
+    if voucher is None:
+        return None, None
+    rules = domain_voucher(voucher)
+    try:
+        domain_vouchers.check_voucher_applies(
+            rules, service, grade.code,
+            used_by_company=rules.once_per_company and used_by_company(session, voucher, company.id))
+    except VoucherNotForGrade:
+        # The member reads the grade's name, not its code.
+        raise VoucherNotForGrade(code=voucher.code, grade=BilingualText(grade.name_en, grade.name_ar)) from None
+    return voucher, rules
 
 
 def find_voucher(session: Session, code_text: str | None) -> Voucher | None:
@@ -90,11 +123,10 @@ def plan_new_membership(session: Session, company: Company, *, today: dt.date, g
                             occi_number=existing.occi_number)
     if company.registry_grade is None:
         raise NoRegistryGrade(cr_number=company.cr_number)
-    schedule = _schedule(session, today)
-    voucher = find_voucher(session, voucher_code)
     grade_code = company.registry_grade.code
-    quote = domain_quotes.new_membership_quote(
-        domain_schedule(schedule), grade_code, today, domain_voucher(voucher) if voucher else None)
+    schedule = _schedule(session, today, grade_code)
+    voucher, rules = _applicable_voucher(session, voucher_code, NEW_MEMBERSHIP, company, company.registry_grade)
+    quote = domain_quotes.new_membership_quote(domain_schedule(schedule), grade_code, today, rules)
     return RequestPlan(
         NEW_MEMBERSHIP, company, None, quote, schedule, today, voucher=voucher, period_months=12,
         details={"grade": grade_code, "joined_on": today.isoformat(),
@@ -103,12 +135,15 @@ def plan_new_membership(session: Session, company: Company, *, today: dt.date, g
 
 
 def plan_renewal(session: Session, membership: Membership, months: int, *, today: dt.date,
-                 grace_days: int, voucher_code: str | None = None) -> RequestPlan:
-    schedule = _schedule(session, today)
-    voucher = find_voucher(session, voucher_code)
+                 grace_days: int, voucher_code: str | None = None,
+                 max_paid_ahead_months: int = DEFAULT_MAX_PAID_AHEAD_MONTHS) -> RequestPlan:
+    grade_code = membership.grade.code
+    schedule = _schedule(session, today, grade_code)
+    voucher, rules = _applicable_voucher(session, voucher_code, RENEWAL, membership.company, membership.grade)
     quote = domain_quotes.renewal_quote(
-        domain_schedule(schedule), membership.grade.code, membership.expires_on, months, today,
-        domain_voucher(voucher) if voucher else None, grace_days=grace_days)
+        domain_schedule(schedule), grade_code, membership.expires_on, months, today, rules,
+        grace_days=grace_days)
+    check_paid_ahead(quote.new_expiry, today, max_paid_ahead_months)
     return RequestPlan(
         RENEWAL, membership.company, membership, quote, schedule, today, voucher=voucher,
         period_months=months,
@@ -123,7 +158,7 @@ def plan_replacement(session: Session, membership: Membership, *, today: dt.date
     # A replacement prints the current expiry; a certificate must expire after it is issued.
     if membership.expires_on <= today:
         raise MembershipNeedsRenewal()
-    schedule = _schedule(session, today)
+    schedule = _schedule(session, today, membership.grade.code)
     quote = domain_quotes.replacement_quote(domain_schedule(schedule))
     return RequestPlan(REPLACEMENT, membership.company, membership, quote, schedule, today,
                        details={"expires_on": membership.expires_on.isoformat()})
@@ -138,7 +173,7 @@ def plan_name_change(session: Session, membership: Membership, *, today: dt.date
                      grace_days: int) -> RequestPlan:
     company = membership.company
     status = membership_status(membership.expires_on, today, grace_days)
-    schedule = _schedule(session, today)
+    schedule = _schedule(session, today, membership.grade.code)
     # The domain refuses an expired membership first ("please renew first").
     quote = domain_quotes.name_change_quote(domain_schedule(schedule), status)
     if not registry_has_new_name(company):
@@ -158,7 +193,7 @@ def plan_grade_change(session: Session, membership: Membership, *, today: dt.dat
     new_grade = company.registry_grade
     if new_grade.id == membership.grade_id:
         raise SameGrade(grade=BilingualText(new_grade.name_en, new_grade.name_ar))
-    schedule = _schedule(session, today)
+    schedule = _schedule(session, today, membership.grade.code, new_grade.code)
     quote = domain_quotes.grade_change_quote(
         domain_schedule(schedule), membership.grade.code, company.registry_grade.code,
         membership.expires_on, today)

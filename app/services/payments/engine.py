@@ -31,9 +31,11 @@ from app.adapters.payments import (
 )
 from app.infrastructure.transitions import change_status
 from app.services.audit import trail as audit
+from app.services.membership import vouchers as voucher_uses
 from app.services.membership.fulfilment import fulfil
 from app.services.membership.refusals import NotSettleable
 from models import Payment, ServiceOrder
+from models.base import utcnow
 
 log = logging.getLogger("ghurfa.payments")
 
@@ -129,6 +131,8 @@ def settle_order(session: Session, order: ServiceOrder, payment: Payment | None,
         "payment": payment.transaction_uuid if payment is not None else None,
         "gateway": payment.gateway if payment is not None else None,
     })
+    # The voucher's reserved use becomes a paid one, once, whether or not carrying out succeeds.
+    voucher_uses.count_use(session, order, now=now)
     fulfil_paid_order(session, order, now=now, today=today)
     return True
 
@@ -196,6 +200,7 @@ def expire_order(session: Session, order: ServiceOrder) -> bool:
     for payment in session.scalars(select(Payment).where(Payment.order_id == order.id,
                                                          Payment.status == "pending")).all():
         change_status(session, payment, ("pending",), "expired")
+    voucher_uses.release(session, order, now=utcnow())
     return True
 
 
@@ -274,3 +279,4 @@ def cancel_held_order(session: Session, order: ServiceOrder) -> None:
         raise NotSettleable(reference=order.reference, status=order.status)
     for payment in [p for p in order.payments if p.status == "review"]:
         change_status(session, payment, ("review",), "cancelled", message="Refused by chamber staff")
+    voucher_uses.release(session, order, now=utcnow())

@@ -16,8 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.adapters.payments import GatewayQueryFailed, PaymentGateway
+from app.domain.errors import VoucherNotUsable
 from app.infrastructure.counters import allocate_reference_number
 from app.services.audit.trail import acting_as
+from app.services.membership import vouchers as voucher_uses
 from app.services.membership.quotes import RequestPlan
 from app.services.membership.refusals import (
     OpenOrderExists,
@@ -29,6 +31,7 @@ from app.services.membership.refusals import (
 from app.infrastructure.transitions import change_status
 from app.services.payments.engine import is_stale, reconcile_order, settle_order
 from models import OrderLine, ServiceOrder
+from models.base import utcnow
 from models.order import OPEN_STATUSES
 
 log = logging.getLogger("ghurfa.orders")
@@ -113,6 +116,13 @@ def place_order(session: Session, plan: RequestPlan, *, user_id: int, now: dt.da
         if existing is None:
             raise
         _refuse_open_order(existing, user_id)
+    if order.voucher_id is not None:
+        try:
+            voucher_uses.reserve(session, order, discount=plan.quote.discount)
+        except VoucherNotUsable:
+            # Used up (or used by this company) a moment ago: nothing is placed; the member is told.
+            session.rollback()
+            raise
 
     if order.total == 0:
         settle_order(session, order, None, now=now, today=plan.quoted_on)
@@ -126,6 +136,7 @@ def cancel_order(session: Session, order: ServiceOrder) -> None:
     if not change_status(session, order, ("pending_payment",), "cancelled"):
         session.rollback()
         raise OrderNotCancellable(reference=order.reference)
+    voucher_uses.release(session, order, now=utcnow())
     session.commit()
 
 

@@ -88,14 +88,14 @@ def _fee_schedule() -> int:
 
 def _vouchers(on: dt.date) -> int:
     added = 0
-    for code, kind, value, description in (
-        ("WELCOME", "percent", 100, "New members join free this year"),
-        ("OCCI10", "percent", 10, "10% off a renewal"),
+    for code, kind, value, description, services in (
+        ("WELCOME", "percent", 100, "New members join free this year", ["new_membership"]),
+        ("OCCI10", "percent", 10, "10% off a renewal", ["renewal"]),
     ):
         if db.session.scalar(select(Voucher).where(Voucher.code == code)) is None:
             db.session.add(Voucher(code=code, kind=kind, value=value, description=description,
                                    valid_from=on - dt.timedelta(days=30), valid_to=on + dt.timedelta(days=365),
-                                   use_limit=100))
+                                   use_limit=100, services=services, once_per_company=True))
             added += 1
     return added
 

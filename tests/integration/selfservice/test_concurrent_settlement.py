@@ -41,7 +41,8 @@ def deliver_together(app, reply: dict) -> list[int]:
 
 
 def test_a_double_delivery_extends_once_issues_one_certificate_and_one_email(app, hashmi):
-    expected = [dt.date(2019, 3, 19), dt.date(2020, 3, 19), dt.date(2021, 3, 19)]
+    # Two rounds: a third renewal the same day would pay the membership three years ahead.
+    expected = [dt.date(2019, 3, 19), dt.date(2020, 3, 19)]
     for round_number, new_expiry in enumerate(expected, start=1):
         choose_membership(hashmi, app, BASE, "1445820", "91868", "7324674")
         post_form(hashmi, f"{BASE}/period", {"months": "12", "voucher_code": "", "step": "continue"})
@@ -62,6 +63,11 @@ def test_a_double_delivery_extends_once_issues_one_certificate_and_one_email(app
             assert db.session.scalar(select(func.count()).select_from(ServiceOrder).where(
                 ServiceOrder.status == "fulfilled")) == round_number
             db.session.remove()
+    choose_membership(hashmi, app, BASE, "1445820", "91868", "7324674")
+    refused = hashmi.get(f"{BASE}/period")  # every period would pass the cap
+    assert refused.status_code == 422
+    assert "can be paid at most 24 months ahead" in text(refused)
+    assert text(refused).count("disabled") >= 3
 
 
 def test_two_confirmations_at_the_same_moment_place_one_order(app, seeded):

@@ -12,9 +12,9 @@ from models import Certificate, Notification, ServiceOrder
 from .helpers import choose_membership, confirm, deliver, flat, pay_on_sandbox, post_form, text
 
 
-def renew(client, app, cr="1445820", occi="91868", civil_id="7324674"):
+def renew(client, app, cr="1445820", occi="91868", civil_id="7324674", months="24"):
     choose_membership(client, app, "/services/renewal", cr, occi, civil_id)
-    post_form(client, "/services/renewal/period", {"months": "24", "voucher_code": "", "step": "continue"})
+    post_form(client, "/services/renewal/period", {"months": months, "voucher_code": "", "step": "continue"})
     return deliver(client, pay_on_sandbox(client, text(confirm(client, "/services/renewal"))))
 
 
@@ -104,7 +104,7 @@ def test_the_owner_downloads_the_certificate_pdf(app, hashmi, salim):
 
 
 def test_a_certificate_of_a_company_one_does_not_sign_for_is_not_found(app, hashmi, salim):
-    renew(hashmi, app, cr="1310022", occi="104410")
+    renew(hashmi, app, cr="1310022", occi="104410", months="12")  # two years would pass the cap
     with app.app_context():
         serial = db.session.scalar(select(Certificate.serial))
         db.session.remove()
