@@ -31,6 +31,7 @@ from app.domain.errors import (
     VoucherValueNotPositive,
 )
 from app.domain.labels import VOUCHER_KINDS
+from app.domain.messages import N_
 from app.domain.money import percent_of, require_baisa
 
 CODE_MIN_LENGTH = 3

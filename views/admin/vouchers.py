@@ -17,7 +17,7 @@ from app.domain.vouchers import VOUCHER_STATUS_LABELS, voucher_status, validate_
 from app.extensions import db
 from app.infrastructure.clock import today
 from app.services.membership import fee_schedules
-from app.services.membership.fulfilment import SERVICE_LABELS
+from app.domain.labels import SERVICES as SERVICE_LABELS
 from app.services.membership.quotes import domain_voucher
 from models import Grade, Voucher, VoucherRedemption
 from views.admin.base import ChamberModelView, ReadOnlyModelView, omr
