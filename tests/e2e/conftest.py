@@ -1,7 +1,7 @@
 """The portal served by a real HTTP server on a free port, driven by Debian's Chromium through Playwright.
 
 The server runs the app on its own SQLite database with the demo data, the sandbox payment
-pages and the development identity provider, in a thread of the test process. Chromium is
+pages and the development identity provider, in a process of its own (tests/e2e/serve.py). Chromium is
 the system's (/usr/bin/chromium, installed by scripts/setup.sh): no browser is downloaded.
 Every page a test visits goes through `look`: a screenshot kept under tests/e2e/artefacts/
 (ignored by git) and an axe-core check that fails on any serious or critical violation.
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-import threading
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,42 +39,21 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """(base URL, app, outbox folder) of the portal on 127.0.0.1 and a free port."""
-    from werkzeug.serving import make_server
-
-    from app import create_app
-    from app.services.setup.bootstrap import prepare_database
-    from config import TestConfig
-
-    holder = {}
-
-    def dispatch(environ, start_response):
-        return holder["app"](environ, start_response)
-
-    server = make_server("127.0.0.1", 0, dispatch, threaded=True)
-    base_url = f"http://127.0.0.1:{server.server_port}"
+    """(base URL, None, outbox folder) of the portal on 127.0.0.1 and a free port, in its own process."""
     instance = tmp_path_factory.mktemp("e2e-instance")
-    app = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'ghurfa.db'}",
-        INSTANCE_DIR=str(instance),
-        OUTBOX_DIR=str(instance / "outbox"),
-        PUBLIC_BASE_URL=base_url,
-        TESTING=False,  # a real server: errors are pages, not exceptions in the test
-        DEV_IDP_ENABLED=True,
-        PAYMENT_GATEWAY="sandbox",
-    )
-    with app.app_context():
-        prepare_database(demo=True)
-        from app.extensions import db
-
-        db.session.remove()
-    holder["app"] = app
-    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
-    thread.start()
-    yield base_url, app, instance / "outbox"
-    server.shutdown()
-    thread.join(timeout=10)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen([sys.executable, "-m", "tests.e2e.serve", str(port), str(instance)], cwd=root,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        if server.stdout.readline().strip() != "ready":
+            pytest.fail("the portal's test server did not start")
+        yield f"http://127.0.0.1:{port}", None, instance / "outbox"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
