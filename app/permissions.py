@@ -20,7 +20,7 @@ STAFF_MANAGED_VIEWS = (
     "|OrderLineView|PaymentView|NotificationView|RegistryFlagView|JobRunView"
 )
 STAFF_READ_VIEWS = "GradeView|FeeScheduleView|GradeFeeView|VoucherView|GovernorateView|MemberView"
-STAFF_ACTIONS = "can_settle_review|can_resend|can_run_job"
+STAFF_ACTIONS = "can_settle_review|can_resend|can_run_job|can_revoke|can_reissue|can_archive|can_remind"
 
 # The read-only REST API (views/api) with its OpenAPI document and Swagger UI: Auditor and Admin only.
 API_VIEWS = (
