@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def register(appbuilder: AppBuilder) -> None:
-    from views.admin import chamber, companies, members, records, registry_flags
+    from views.admin import chamber, companies, jobs, members, records, registry_flags
 
     for view, name, label, category, icon in (
         (chamber.GradeView, "Grades", _l("Grades"), "Chamber", "fa-signal"),
@@ -22,6 +22,7 @@ def register(appbuilder: AppBuilder) -> None:
         (records.PaymentView, "Payments", _l("Payments"), "Payments", "fa-credit-card"),
         (records.NotificationView, "Notifications", _l("Notifications"), "Operations", "fa-envelope"),
         (records.JobRunView, "Job runs", _l("Job runs"), "Operations", "fa-clock-o"),
+        (jobs.ScheduledJobsView, "Scheduled jobs", _l("Scheduled jobs"), "Operations", "fa-play-circle"),
         (registry_flags.RegistryFlagView, "Registry flags", _l("Registry flags"), "Operations", "fa-flag"),
         (records.AuditLogView, "Audit log", _l("Audit log"), "Audit", "fa-history"),
     ):

@@ -15,7 +15,9 @@ from wtforms.validators import Length, Optional
 from app.permissions import ADMIN
 from models import Company, Membership, Signatory
 from views.admin.archive import ArchiveInsteadOfDelete
+from views.admin.reminders import RemindNow
 from views.admin.base import ChamberModelView
+from views.admin.history import CompanyHistory
 from views.admin.scale import COMPANY_LOOKUPS
 from views.forms import CR_NUMBER, DIGITS, OCCI_NUMBER, no_markup, not_before
 
@@ -59,7 +61,7 @@ def _is_admin() -> bool:
     return any(role.name == ADMIN for role in getattr(g.user, "roles", ()))
 
 
-class MembershipView(ArchiveInsteadOfDelete, ChamberModelView):
+class MembershipView(RemindNow, ArchiveInsteadOfDelete, ChamberModelView):
     list_title = _l("Memberships")
     show_title = _l("Membership")
     add_title = _l("Add membership")
@@ -72,6 +74,7 @@ class MembershipView(ArchiveInsteadOfDelete, ChamberModelView):
     edit_columns = ["occi_number", "company", "grade", "joined_on", "expires_on", "change_reason"]
     show_columns = ["occi_number", "company", "grade", "joined_on", "expires_on", "status_label",
                     "archived_at", "created_at", "updated_at"]
+    show_template = "admin/membership_show.html"
     edit_form_extra_fields = {
         "change_reason": TextAreaField(
             _l("Reason for changing the expiry date or grade"), validators=[Optional(), Length(max=500)],
@@ -103,14 +106,14 @@ class MembershipView(ArchiveInsteadOfDelete, ChamberModelView):
         g.audit_reason = reason
 
 
-class CompanyView(ArchiveInsteadOfDelete, ChamberModelView):
+class CompanyView(CompanyHistory, ArchiveInsteadOfDelete, ChamberModelView):
     list_title = _l("Companies")
     show_title = _l("Company")
     add_title = _l("Add company")
     edit_title = _l("Edit company")
     datamodel = SQLAInterface(Company)
     related_views = [SignatoryView, MembershipView]
-    show_template = "appbuilder/general/model/show_cascade.html"
+    show_template = "admin/company_show.html"
     edit_template = "appbuilder/general/model/edit_cascade.html"
     list_columns = ["cr_number", "name_en", "name_ar", "governorate", "registry_grade", "cr_status", "cr_expires_on"]
     search_columns = ["cr_number", "name_en", "name_ar", "governorate", "registry_grade", "cr_status", "cr_expires_on"]

@@ -112,7 +112,10 @@ def _note_changes(session: Session, flush_context, instances) -> None:
 
 
 def _reconcile_before_commit(session: Session) -> None:
-    if not has_app_context() or not session.info.get(_WATCHED):
+    if not has_app_context():
+        return
+    unflushed = any(isinstance(obj, (Membership, Company)) for obj in session.dirty)
+    if not unflushed and not any((session.info.get(_WATCHED) or {}).values()):
         return
     config = current_app.config
     for _ in range(3):  # reconciling writes certificates only, so one more round finds nothing
