@@ -75,6 +75,7 @@ class MembershipView(RemindNow, ArchiveInsteadOfDelete, ChamberModelView):
     show_columns = ["occi_number", "company", "grade", "joined_on", "expires_on", "status_label",
                     "archived_at", "created_at", "updated_at"]
     show_template = "admin/membership_show.html"
+    base_permissions = ArchiveInsteadOfDelete.base_permissions + ("can_remind",)
     edit_form_extra_fields = {
         "change_reason": TextAreaField(
             _l("Reason for changing the expiry date or grade"), validators=[Optional(), Length(max=500)],

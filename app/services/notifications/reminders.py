@@ -12,6 +12,7 @@ still gets the reminder that is due then.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any
@@ -158,10 +159,10 @@ def remind_now(session: Session, membership: Membership, config: Mapping) -> int
                           name_en=company.name_en, name_ar=company.name_ar)
     offset = (membership.expires_on - today).days
     base_url = (config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    stamp = now.strftime("%Y%m%d%H%M%S%f")
+    press = uuid.uuid4().hex[:12]
     messages = [OutgoingMessage(
         template=template_for(offset), language=contact.language, context=_context(row, contact, base_url),
-        dedupe_key=f"reminder:{membership.id}:{membership.expires_on.isoformat()}:now:{stamp}:{contact.member_id}",
+        dedupe_key=f"reminder:{membership.id}:{membership.expires_on.isoformat()}:now:{press}:{contact.member_id}",
         email=contact.email, mobile=contact.mobile, user_id=contact.user_id,
         not_before=now, sms_not_before=sms_not_before(config, now),
     ) for contact in contacts]
