@@ -16,3 +16,5 @@ from models.login_session import LoginSession  # noqa: F401
 from models.jobs import JobLock  # noqa: F401
 from models.reminder import ReminderSent  # noqa: F401
 from models.registry_sync import RegistryChange, RegistryFlag, RegistrySyncState  # noqa: F401
+from models.refund import Refund  # noqa: F401
+from models.counter_service import CashEntry, CashUp, CounterPayment, CounterVisit  # noqa: F401

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from app.services.certificates.issue import certificate_pdf, find_for_check
 from app.services.certificates.lifecycle import REVOKE_REASONS
 from views.admin.certificate_actions import CertificateLifecycleActions
-from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
+from models import AuditEntry, Certificate, CounterVisit, JobRun, Notification, OrderLine, Payment, ServiceOrder
 from views.admin.base import ReadOnlyModelView, omr
 from views.admin.orders import OrderReviewActions
 from views.auditor.audit import AuditTrailMixin
@@ -103,7 +103,7 @@ class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):
     datamodel = SQLAInterface(ServiceOrder)
     base_permissions = ["can_list", "can_show", "can_settle_review"]
     related_views = [OrderLineView, PaymentView]
-    show_template = "appbuilder/general/model/show_cascade.html"
+    show_template = "admin/order_show.html"
     list_columns = ["reference", "service", "company", "membership", "status", "total", "quoted_on", "created_at"]
     search_columns = ["reference", "service", "status", "company", "membership", "user", "quoted_on", "created_at",
                       "paid_at"]
@@ -159,6 +159,25 @@ class NotificationView(ReadOnlyModelView):
                           "left alone (not failed): %(skipped)s.", **counts), "info")
         self.update_redirect()
         return redirect(self.get_redirect())
+
+
+class CounterVisitView(ReadOnlyModelView):
+    list_title = _l("Counter visits")
+    show_title = _l("Counter visit")
+    datamodel = SQLAInterface(CounterVisit)
+    base_order = ("checked_at", "desc")
+    list_columns = ["checked_at", "company", "service", "civil_id", "served_by", "order"]
+    search_columns = ["company", "civil_id", "served_by", "checked_at", "order"]
+    search_lookups = {"company": COMPANY_LOOKUPS, "order": ORDER_LOOKUPS}
+    show_columns = ["checked_at", "company", "service", "civil_id", "signatory", "id_card_checked", "served_by",
+                    "order", "contact_email", "contact_mobile", "language"]
+    label_columns = {
+        "checked_at": _l("When"), "company": _l("Company"), "service": _l("Service"),
+        "civil_id": _l("Civil ID checked"), "signatory": _l("Signatory at the registry"),
+        "id_card_checked": _l("Civil ID card checked"), "served_by": _l("Served by"),
+        "order": _l("Service request"), "contact_email": _l("Email"), "contact_mobile": _l("Mobile"),
+        "language": _l("Language"),
+    }
 
 
 class JobRunView(ReadOnlyModelView):

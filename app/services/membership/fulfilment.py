@@ -177,8 +177,16 @@ def _queue_messages(session: Session, order: ServiceOrder, certificate: Certific
     member = session.scalar(select(Member).where(Member.user_id == order.user_id))
     user = order.user
     result = order.details["result"]
+    # Served at the counter: the contact staff typed (prefilled from the member's account).
+    contact = order.details.get("contact")
+    if contact:
+        name, language, email, mobile = contact["name"], contact["language"], contact["email"], contact["mobile"]
+    else:
+        name = member.full_name if member else f"{user.first_name} {user.last_name}"
+        language, email = (member.language if member else "en"), user.email
+        mobile = member.mobile if member else None
     context = {
-        "name": member.full_name if member else f"{user.first_name} {user.last_name}",
+        "name": name,
         "service": Translated(Message(SERVICE_LABELS[order.service])),
         "outcome": Translated(outcome_message(order)),
         "next_steps": Translated(next_steps_message(order)),
@@ -189,7 +197,7 @@ def _queue_messages(session: Session, order: ServiceOrder, certificate: Certific
         "certificate_url": public_url(CERTIFICATE_PATH.format(serial=certificate.serial)) if certificate else None,
     }
     queue_message(
-        session, template="service_fulfilled", language=member.language if member else "en",
-        context=context, email=user.email, mobile=member.mobile if member else None,
+        session, template="service_fulfilled", language=language,
+        context=context, email=email, mobile=mobile,
         user_id=order.user_id, dedupe_key=f"order:{order.reference}:fulfilled",
     )

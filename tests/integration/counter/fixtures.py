@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.services.certificates.issue import issue_certificate
-from models import Certificate, Company, Governorate, Grade, Member, Membership, Signatory
+from models import Certificate, Company, FeeSchedule, Governorate, Grade, GradeFee, Member, Membership, Signatory
 from tests.conftest import csrf_for
 from tests.integration.helpers import login, make_user
 
@@ -75,3 +75,48 @@ def certificates(app, membership_id: int) -> list[Certificate]:
                                        .order_by(Certificate.id)))
         db.session.expunge_all()
         return rows
+
+
+ANNUAL_FEES = {"excellent": 300_000, "first": 100_000, "second": 75_000, "third": 50_000, "fourth": 25_000}
+
+
+def fee_schedule(app) -> None:
+    """The seed's fees, in force from 2026-01-01: Fourth grade RO 25 a year; replacement and changes RO 4."""
+    with app.app_context():
+        grades = {g.code: g for g in db.session.scalars(select(Grade))}
+        schedule = FeeSchedule(effective_from=dt.date(2026, 1, 1), registration_fee=10_000, replacement_fee=4_000,
+                               name_change_fee=4_000, grade_change_fee=4_000, late_fee_per_month=0)
+        for code, fee in ANNUAL_FEES.items():
+            schedule.grade_fees.append(GradeFee(grade=grades[code], annual_fee=fee))
+        db.session.add(schedule)
+        db.session.commit()
+        db.session.remove()
+
+
+def counter_ready(app) -> dict:
+    """Today fixed, the fee schedule, the company with its membership and certificate, PUBLIC_BASE_URL set."""
+    set_today(app)
+    app.config["PUBLIC_BASE_URL"] = "http://localhost"
+    fee_schedule(app)
+    return company_with_certificate(app)
+
+
+def serve(app, client, company_id: int, **fields):
+    """Fills the counter's start form, quotes, then confirms; returns the confirming response."""
+    import re
+
+    from tests.conftest import csrf_from
+
+    data = {"service": "renewal", "membership": "", "months": "12", "voucher": "", "civil_id": "1526575",
+            "id_card_checked": "y", "email": "owner@promising.example.om", "mobile": "+96892345678",
+            "language": "en", **fields}
+    page = client.get(f"/counter/company/{company_id}").get_data(as_text=True)
+    quoted = client.post(f"/counter/company/{company_id}", data={**data, "quote": "1",
+                                                                 "csrf_token": csrf_from(page)})
+    html = quoted.get_data(as_text=True)
+    match = re.search(r'name="fingerprint" type="hidden" value="([^"]+)"|name="fingerprint" value="([^"]+)"', html)
+    if not match:
+        return quoted
+    fingerprint = match.group(1) or match.group(2)
+    return client.post(f"/counter/company/{company_id}", data={**data, "confirm": "1", "fingerprint": fingerprint,
+                                                               "csrf_token": csrf_from(html)})
