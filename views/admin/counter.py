@@ -20,6 +20,7 @@ from models import Certificate, Company, CounterPayment, CounterVisit, ServiceOr
 from views.admin.counter_forms import METHOD_CHOICES, CounterPaymentForm, StartServiceForm
 from views.admin.history import muscat
 from views.forms import user_message
+from views.selfservice.receipts import ORDER_STATUS_LABELS
 from views.selfservice.wizard import LINE_LABELS
 
 
@@ -50,7 +51,8 @@ class CounterView(BaseView):
 
     def _helpers(self) -> dict:
         return {"format_ro": format_ro, "omr": format_omr, "line_labels": LINE_LABELS, "muscat": muscat,
-                "method_labels": dict(METHOD_CHOICES)}
+                "method_labels": dict(METHOD_CHOICES),
+                "order_status": lambda status: str(ORDER_STATUS_LABELS.get(status, status))}
 
     @expose("/company/<int:company_id>", methods=["GET", "POST"])
     @has_access

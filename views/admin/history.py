@@ -15,6 +15,7 @@ from app.services.certificates.lifecycle import REVOKE_REASONS
 from app.services.membership.fulfilment import SERVICE_LABELS
 from app.services.records.history import company_history, member_history
 from views.admin.registry_flags import flag_label
+from views.auditor.reports import PAYMENT_STATUS_LABELS
 from views.selfservice.receipts import ORDER_STATUS_LABELS
 
 
@@ -33,6 +34,7 @@ def helpers() -> dict:
         "order_status": lambda status: str(ORDER_STATUS_LABELS.get(status, status)),
         "revoke_reason": lambda reason: gettext(REVOKE_REASONS[reason]) if reason in REVOKE_REASONS else "",
         "flag_label": flag_label,
+        "payment_status": lambda status: str(PAYMENT_STATUS_LABELS.get(status, status)),
     }
 
 
