@@ -22,7 +22,7 @@ from app.services.membership.quotes import plan_renewal
 from app.services.payments.checkout import handle_reply, settle, start_checkout
 from app.services.payments.orders import place_order
 from jobs.scheduler import run_now
-from models import Membership, Notification, Payment, Refund, ServiceOrder
+from models import Membership, Notification, Payment, ServiceOrder
 from tests.integration.counter.fixtures import TODAY, back_office, counter_ready, member_for, post
 from tests.integration.counter.test_refunds import _refund, ask
 

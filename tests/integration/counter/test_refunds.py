@@ -150,7 +150,8 @@ def test_a_refund_approved_twice_at_once_is_paid_back_once(app):
         assert sorted(db.session.scalars(select(CashEntry.amount))) == [-25_000, 25_000]
         assert db.session.scalar(select(func.count()).select_from(Notification).where(
             Notification.template == "refund_issued")) == 2
-        approvals = [e for e in db.session.scalars(select(AuditEntry).where(AuditEntry.entity == "refund").order_by(AuditEntry.seq))
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.entity == "refund").order_by(AuditEntry.seq))
+        approvals = [e for e in entries
                      if (e.after or {}).get("status") in ("approved", "refunded") and (e.before or {}).get("status")
                      != (e.after or {}).get("status")]
         assert [e.after["status"] for e in approvals] == ["approved", "refunded"]
