@@ -113,7 +113,7 @@ def credit_note_pdf(refund: Refund) -> bytes:
     return _render("documents/credit_note.html", {
         "order": _order_facts(order), "number": refund.credit_note_number,
         "number_ar": to_arabic_indic(refund.credit_note_number or ""),
-        "refund_reference": refund.reference,
+        "refund_reference": refund.reference, "refund_reference_ar": to_arabic_indic(refund.reference),
         "lines": [(both(LINE_LABELS[line.kind]) if line.kind in LINE_LABELS else (line.kind, line.kind),
                    money(line.amount)) for line in lines],
         "amount": money(refund.amount), "method": both(METHOD_LABELS[refund.method or "gateway"]),
