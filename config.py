@@ -200,7 +200,9 @@ class Config:
     REMINDER_OFFSETS_DAYS = _env_list("REMINDER_OFFSETS_DAYS", [30, 7, 1, -7])
     QUIET_HOURS = (_env("QUIET_HOURS_START", "21:00"), _env("QUIET_HOURS_END", "08:00"))
     JOB_SCHEDULES = json.loads(_env("JOB_SCHEDULES", "{}"))  # overrides per job: {"name": "cron expr"}
-    RECONCILE_AFTER_MINUTES = _env_int("RECONCILE_AFTER_MINUTES", 30)
+    RECONCILE_AFTER_MINUTES = _env_int("RECONCILE_AFTER_MINUTES", 30)  # 0: ask about an attempt at once
+    # How long the gateway is asked about a payment attempt it has not answered.
+    PAYMENT_ANSWER_HOURS = _env_int("PAYMENT_ANSWER_HOURS", 72)
     SCHEDULER_IN_DEV_SERVER = _env_bool("SCHEDULER_IN_DEV_SERVER", True)
     # The last offset's reminder stays due this many days (see app/domain/reminders.py: catch-up rule).
     REMINDER_LAST_WINDOW_DAYS = _env_int("REMINDER_LAST_WINDOW_DAYS", 7)

@@ -73,6 +73,7 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
+    _init_payment_gateway(app)
     with app.app_context():
         from views.home import HomeView
 
@@ -84,7 +85,7 @@ def create_app(config: object | None = None, **overrides) -> Flask:
 
         register_views(appbuilder)
 
-    _register_payment_pages(app)
+    _register_sandbox_pages(app)
     app.after_request(_security_headers)
 
     from app.cli import register_cli
@@ -110,14 +111,22 @@ def _security_headers(response):
     return response
 
 
-def _register_payment_pages(app: Flask) -> None:
-    """The sandbox's hosted pages are served by Ghurfa itself (never in production)."""
-    if app.config.get("PAYMENT_GATEWAY", "sandbox") != "sandbox":
+def _init_payment_gateway(app: Flask) -> None:
+    """The one gateway of this app (app/services/payments/gateway.py); a bad configuration stops here."""
+    from app.services.payments.gateway import init_gateway
+
+    init_gateway(app)
+
+
+def _register_sandbox_pages(app: Flask) -> None:
+    """The sandbox's hosted pages are served by Ghurfa itself (never in production), with the app's gateway."""
+    from app.services.payments.gateway import gateway_name, payment_gateway
+
+    if gateway_name(app.config) != "sandbox":
         return
-    from app.adapters.payments import make_gateway
     from app.adapters.payments.sandbox_pages import init_sandbox_pages
 
-    init_sandbox_pages(app, make_gateway(app.config, instance_path=app.instance_path))
+    init_sandbox_pages(app, payment_gateway(app))
 
 
 def _configure_logging(app: Flask) -> None:

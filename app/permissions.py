@@ -17,7 +17,8 @@ WRITE_PERMISSIONS = "can_add|can_edit|can_delete|can_post|can_put"
 # Views (by class name) staff manage; fee schedules, grades and vouchers are read-only to them.
 STAFF_MANAGED_VIEWS = (
     "CompanyView|SignatoryView|MembershipView|CertificateView|ServiceOrderView"
-    "|OrderLineView|PaymentView|NotificationView|RegistryFlagView|JobRunView|CounterView|RefundView|CounterVisitView"
+    "|OrderLineView|PaymentView|DuplicatePaymentView|NotificationView|RegistryFlagView|JobRunView"
+    "|CounterView|RefundView|CounterVisitView"
 )
 STAFF_READ_VIEWS = "GradeView|FeeScheduleView|GradeFeeView|VoucherView|GovernorateView|MemberView"
 # Approving a refund (can_approve_refund) and running a job (ScheduledJobsView) are the Admin's alone.
@@ -39,7 +40,7 @@ FAB_ROLES = {
         [f"^({STAFF_MANAGED_VIEWS})$", f"^({READ_PERMISSIONS}|{WRITE_PERMISSIONS}|{STAFF_ACTIONS})$"],
         [f"^({STAFF_READ_VIEWS})$", f"^({READ_PERMISSIONS})$"],
         [f"^({BACK_OFFICE_MENUS}|Companies|Signatories|Memberships|Certificates|Service requests"
-         "|Payments|Notifications|Registry flags|Job runs|Grades|Fee schedules|Vouchers|Governorates"
+         "|Payments|Duplicate payments|Notifications|Registry flags|Job runs|Grades|Fee schedules|Vouchers|Governorates"
          "|Member accounts|Refunds|Cash-up|Counter visits)$",
          "^menu_access$"],
         ["^(UserInfoEditView|ResetMyPasswordView|UserDBModelView)$", "^(can_this_form_get|can_this_form_post|can_userinfo|userinfoedit|resetmypassword)$"],

@@ -95,12 +95,17 @@ class OrderLine(Audited, Model):
 
 
 class Payment(Audited, Timestamps, Model):
-    """One attempt at the hosted payment page. Holds no card data, ever."""
+    """One attempt at the hosted payment page. Holds no card data, ever.
+
+    'superseded': still unanswered when another attempt paid the order; 'duplicate': accepted
+    after its order was already paid (the money is to be refunded).
+    """
 
     __tablename__ = "payment"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('pending', 'accepted', 'review', 'declined', 'cancelled', 'error', 'expired')",
+            "status IN ('pending', 'accepted', 'review', 'declined', 'cancelled', 'error', 'expired',"
+            " 'superseded', 'duplicate')",
             name="ck_payment_status",
         ),
     )

@@ -2,7 +2,7 @@
 instead of deleted; a reason beside an audited change.
 
 Revision ID: 0017_certificate_lifecycle
-Revises: 0003_registry_missing
+Revises: 0015_payment_engine
 Create Date: 2026-12-07 05:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0017_certificate_lifecycle"
-down_revision = "0003_registry_missing"
+down_revision = "0015_payment_engine"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def register(appbuilder: AppBuilder) -> None:
-    from views.admin import chamber, companies, counter, jobs, members, records, refunds, registry_flags
+    from views.admin import chamber, companies, counter, duplicates, jobs, members, records, refunds, registry_flags
 
     for view, name, label, category, icon in (
         (chamber.GradeView, "Grades", _l("Grades"), "Chamber", "fa-signal"),
@@ -20,6 +20,7 @@ def register(appbuilder: AppBuilder) -> None:
         (records.CertificateView, "Certificates", _l("Certificates"), "Members", "fa-certificate"),
         (records.ServiceOrderView, "Service requests", _l("Service requests"), "Payments", "fa-shopping-cart"),
         (records.PaymentView, "Payments", _l("Payments"), "Payments", "fa-credit-card"),
+        (duplicates.DuplicatePaymentView, "Duplicate payments", _l("Duplicate payments"), "Payments", "fa-clone"),
         (refunds.RefundView, "Refunds", _l("Refunds"), "Payments", "fa-undo"),
         (counter.CounterView, "Cash-up", _l("Cash-up"), "Payments", "fa-money"),
         (records.CounterVisitView, "Counter visits", _l("Counter visits"), "Payments", "fa-user"),

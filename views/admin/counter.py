@@ -15,7 +15,7 @@ from app.extensions import db
 from app.infrastructure.clock import now_utc, today
 from app.services.counter import cash_up, documents, settlement, visits
 from app.services.membership.refusals import REFUSALS
-from app.services.payments.orders import is_stale
+from app.services.payments.engine import is_stale
 from models import Certificate, Company, CounterPayment, CounterVisit, ServiceOrder
 from views.admin.counter_forms import METHOD_CHOICES, CounterPaymentForm, StartServiceForm
 from views.admin.history import muscat

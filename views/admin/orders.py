@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.infrastructure.clock import now_utc, today
-from app.services.payments.checkout import accept_held_order, cancel_held_order
+from app.services.payments.engine import accept_held_order, cancel_held_order
 from app.services.membership.refusals import REFUSALS
 from views.forms import user_message
 
@@ -27,8 +27,10 @@ class OrderReviewActions:
             try:
                 decide(order)
             except REFUSALS as refusal:
+                db.session.rollback()
                 flash(user_message(refusal), "warning")
             else:
+                db.session.commit()
                 flash(done_message(order), "success")
         if len(orders) == 1:
             return redirect(url_for(".show", pk=orders[0].id))

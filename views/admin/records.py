@@ -18,6 +18,7 @@ from models import AuditEntry, Certificate, CounterVisit, JobRun, Notification, 
 from views.admin.base import ReadOnlyModelView, omr
 from views.admin.orders import OrderReviewActions
 from views.auditor.audit import AuditTrailMixin
+from views.auditor.reports import PAYMENT_STATUS_LABELS
 from views.admin.scale import COMPANY_LOOKUPS, MEMBERSHIP_LOOKUPS, ORDER_LOOKUPS, USER_LOOKUPS
 
 
@@ -25,6 +26,10 @@ def pretty_json(value) -> Markup:
     if value in (None, {}):
         return Markup("")
     return Markup("<pre dir=\"ltr\">%s</pre>") % escape(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def payment_status(status: str) -> str:
+    return str(PAYMENT_STATUS_LABELS.get(status, status))
 
 
 def pdf_link(serial: str) -> Markup:
@@ -94,7 +99,7 @@ class PaymentView(ReadOnlyModelView):
         "currency": _l("Currency"), "message": _l("Message"), "reply_fields": _l("Gateway reply"),
         "replied_at": _l("Replied at"),
     }
-    formatters_columns = {"amount": omr, "reply_fields": pretty_json}
+    formatters_columns = {"amount": omr, "reply_fields": pretty_json, "status": payment_status}
 
 
 class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):

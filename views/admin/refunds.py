@@ -15,6 +15,7 @@ from app.extensions import db
 from app.infrastructure.clock import now_utc, today
 from app.services.counter.documents import credit_note_pdf
 from app.services.membership.refusals import REFUSALS
+from app.services.payments.gateway import payment_gateway
 from app.services.refunds.execution import approve_refund, gateway_factory
 from app.services.refunds.requests import left_to_refund, reject_refund, request_refund, settled_payment
 from models import Refund, ServiceOrder
@@ -122,7 +123,7 @@ class RefundView(ReadOnlyModelView):
         try:
             status = approve_refund(
                 db.session, refund, admin_id=g.user.id, admin_name=g.user.username, now=now_utc(config),
-                today=today(config), gateway_for=gateway_factory(config, current_app.instance_path),
+                today=today(config), gateway_for=gateway_factory(config, payment_gateway()),
                 payout_method=form.payout_method.data or None, payout_reference=form.payout_reference.data,
                 note=form.note.data)
         except REFUSALS as refusal:

@@ -31,6 +31,8 @@ PAYMENT_STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
     "error": _l("Error"),
     "expired": _l("Expired"),
+    "superseded": _l("Superseded"),
+    "duplicate": _l("Duplicate payment"),
 }
 REPORTS = (
     ("revenue", _l("Revenue by month and service")),

@@ -4,20 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_appbuilder import AppBuilder
 
-from app.adapters.payments import make_gateway
 from app.extensions import csrf
-
-
-def init_payments(app) -> None:
-    """Builds a real gateway at start-up, so a bad configuration stops the app at once.
-
-    The sandbox is built by the app factory with its hosted pages; the wizards use that
-    same instance (see wizard.payment_gateway).
-    """
-    from views.selfservice.wizard import GATEWAY_EXTENSION
-
-    if str(app.config.get("PAYMENT_GATEWAY") or "sandbox").lower() != "sandbox":
-        app.extensions[GATEWAY_EXTENSION] = make_gateway(app.config, instance_path=app.instance_path)
 
 
 def register(appbuilder: AppBuilder) -> None:
@@ -32,7 +19,6 @@ def register(appbuilder: AppBuilder) -> None:
     from views.selfservice.replacement import SelfServiceReplacementView
 
     app = current_app._get_current_object()
-    init_payments(app)
     for view in (SelfServiceView, SelfServiceReceiptView, MemberCertificateView, SelfServiceNewMembershipView,
                  SelfServiceRenewalView, SelfServiceReplacementView, SelfServiceNameChangeView,
                  SelfServiceGradeChangeView):

@@ -8,11 +8,13 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.services.membership.fulfilment import SERVICE_LABELS, Translated, next_steps_message, outcome_message
+from app.services.payments.checkout import check_earlier_attempts
+from app.services.payments.gateway import payment_gateway
 from app.services.payments.orders import cancel_order, member_order
 from app.services.membership.refusals import OrderNotCancellable
 from models import Certificate
 from views.forms import user_message
-from views.selfservice.wizard import checkout_response, current_member, render_page
+from views.selfservice.wizard import checkout_response, clock_now, clock_today, current_member, render_page
 
 ORDER_STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -42,6 +44,9 @@ class SelfServiceReceiptView(BaseView):
     def receipt(self, reference: str):
         current_member()
         order = _owned_order(reference)
+        # "Pay" is offered again only once the gateway has said what became of the earlier attempts.
+        checked = order.status != "pending_payment" or check_earlier_attempts(
+            db.session, order, payment_gateway(), now=clock_now(), today=clock_today())
         result = (order.details or {}).get("result") or {}
         certificate = None
         if result.get("certificate"):
@@ -53,7 +58,8 @@ class SelfServiceReceiptView(BaseView):
             status_label=ORDER_STATUS_LABELS.get(order.status, order.status),
             outcome=Translated(outcome) if outcome else "", next_steps=Translated(next_steps_message(order)),
             certificate=certificate, last_payment=payments[-1] if payments else None,
-            late_payment=any(p.status == "accepted" for p in payments),
+            late_payment=any(p.status == "accepted" for p in payments), payment_checked=checked,
+            duplicate_payment=any(p.status == "duplicate" for p in payments),
         )
         response.headers["Cache-Control"] = "no-store"
         return response

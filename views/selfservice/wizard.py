@@ -21,8 +21,6 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.adapters.payments import PaymentGatewayError, make_gateway
-from app.adapters.payments.sandbox_pages import EXTENSION_KEY as SANDBOX_EXTENSION
 from app.adapters.registry import RegistryError, make_registry
 from app.domain.errors import MembershipNeedsRenewal
 from app.domain.money import format_omr, format_ro
@@ -30,8 +28,10 @@ from app.extensions import db
 from app.services.accounts import stepup
 from app.infrastructure.clock import now_utc, today
 from app.services.membership.fulfilment import SERVICE_LABELS
-from app.services.payments.orders import is_stale, member_order, place_order
 from app.services.payments.checkout import billing_for, start_checkout
+from app.services.payments.engine import is_stale
+from app.services.payments.gateway import PaymentGatewayError, gateway_name, payment_gateway
+from app.services.payments.orders import member_order, place_order
 from app.services.membership.quotes import RequestPlan
 from app.services.membership.refusals import REFUSALS, BilingualText, OpenOrderExists
 from app.services.membership.access import (
@@ -45,7 +45,6 @@ from app.services.membership.access import (
 from models import Company, Member, Membership, ServiceOrder
 from views.forms import user_message
 
-GATEWAY_EXTENSION = "ghurfa_payment_gateway"
 RECEIPT_ENDPOINT_PATH = "/payments/receipt"
 NOTIFY_ENDPOINT_PATH = "/payments/notify"
 
@@ -112,16 +111,6 @@ def registry():
     return make_registry(current_app.config)
 
 
-def payment_gateway():
-    """The app's payment gateway: the configured one, or the sandbox serving its hosted pages."""
-    extensions = current_app.extensions
-    gateway = extensions.get(GATEWAY_EXTENSION) or extensions.get(SANDBOX_EXTENSION)
-    if gateway is None:
-        gateway = make_gateway(current_app.config, instance_path=current_app.instance_path)
-    extensions[GATEWAY_EXTENSION] = gateway
-    return gateway
-
-
 def public_url(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
@@ -167,9 +156,10 @@ def checkout_response(order: ServiceOrder, member: Member):
     notify = public_url(NOTIFY_ENDPOINT_PATH) if config.get("PAYMENT_NOTIFY", True) else None
     try:
         action_url, fields = start_checkout(
-            db.session, order, gateway=payment_gateway(), gateway_name=config.get("PAYMENT_GATEWAY", "sandbox"),
+            db.session, order, gateway=payment_gateway(), gateway_name=gateway_name(config),
             billing=billing_for(member, g.user, order.company), locale=str(get_locale() or "en"),
-            receipt_url=public_url(RECEIPT_ENDPOINT_PATH), notify_url=notify, now=clock_now())
+            receipt_url=public_url(RECEIPT_ENDPOINT_PATH), notify_url=notify, now=clock_now(),
+            today=clock_today())
     except REFUSALS as error:
         return render_page("selfservice/message.html", 409, title=_l("Payment"), message=user_message(error),
                            link=url_for("SelfServiceReceiptView.receipt", reference=order.reference))

@@ -1,7 +1,7 @@
 """Taking payment at the counter: cash, cheque, bank transfer or card terminal, settled exactly once.
 
-The order is settled through the same conditional change as an online payment
-(`settle_order`, the payment engine's settle): of two staff pressing "Paid" for one order
+The order is settled by the payment engine, like an online payment
+(app/services/payments/engine.py: `settle_order`): of two staff pressing "Paid" for one order
 at the same moment, one settles and fulfils it, the other is told it was already paid and
 records nothing. The counter payment, its Payment row and the cash-up entry are written in
 the settling transaction, so they exist exactly when the order was settled by this call.
@@ -20,6 +20,7 @@ from app.domain.digits import to_ascii_digits
 from app.domain.messages import N_
 from app.services.counter.cash_up import lock_day, refuse_closed_day
 from app.services.membership.refusals import ServiceRefusal
+from app.services.payments.engine import settle_order
 from models import CashEntry, CounterPayment, Payment, ServiceOrder
 from models.counter_service import COUNTER_METHODS
 
@@ -65,13 +66,6 @@ class CounterPaymentDetails:
         return CounterPaymentDetails(self.method, **{name: (clean[name] if name in keep else "") for name in clean})
 
 
-def settle_order(session: Session, order: ServiceOrder, *, now: dt.datetime, today: dt.date) -> bool:
-    """The payment engine's exactly-once settle (marks paid, fulfils); False when another caller did first."""
-    from app.services.payments.checkout import settle
-
-    return settle(session, order, now=now, today=today, allowed=("pending_payment",))
-
-
 def take_payment(session: Session, order: ServiceOrder, details: CounterPaymentDetails, *, staff_id: int,
                  staff_name: str, now: dt.datetime, today: dt.date) -> CounterPayment:
     """Records a counter payment of the order's total and settles the order, once (commits)."""
@@ -79,7 +73,14 @@ def take_payment(session: Session, order: ServiceOrder, details: CounterPaymentD
     if order.status != "pending_payment":
         raise OrderNotPayableHere(reference=order.reference)
     total, reference = order.total, order.reference
-    if not settle_order(session, order, now=now, today=today):
+    payment = Payment(order_id=order.id, gateway=COUNTER_GATEWAY, transaction_uuid=str(uuid.uuid4()),
+                      amount=total, currency="OMR", status="accepted", decision="ACCEPT", reason_code="counter",
+                      message=details.method, replied_at=now, created_at=now)
+    session.add(payment)
+    session.flush()
+    # The payment engine's exactly-once settle: it locks the order, marks it paid by this payment
+    # and carries it out; False when another caller settled it first.
+    if not settle_order(session, order, payment, now=now, today=today, allowed=("pending_payment",)):
         session.rollback()
         raise OrderNotPayableHere(reference=reference)
     # Checked while this transaction holds the order's row (and, on PostgreSQL, the day's lock),
@@ -90,11 +91,6 @@ def take_payment(session: Session, order: ServiceOrder, details: CounterPaymentD
     except ServiceRefusal:
         session.rollback()
         raise
-    payment = Payment(order_id=order.id, gateway=COUNTER_GATEWAY, transaction_uuid=str(uuid.uuid4()),
-                      amount=total, currency="OMR", status="accepted", decision="ACCEPT", reason_code="counter",
-                      message=details.method, replied_at=now)
-    session.add(payment)
-    session.flush()
     counter = CounterPayment(
         payment_id=payment.id, order_id=order.id, method=details.method,
         cheque_number=details.cheque_number or None, bank=details.bank or None,

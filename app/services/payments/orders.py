@@ -2,7 +2,9 @@
 service, cancelled by the member, expired after ORDER_TTL_MINUTES unpaid.
 
 The amount an order asks for is fixed when it is placed (its lines and total) and never
-re-priced; the payment attempts charge exactly that total.
+re-priced; the payment attempts charge exactly that total. Settling, expiring and
+reconciling an order belong to the payment engine (app/services/payments/engine.py), which
+never needs this module.
 """
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.adapters.payments import GatewayQueryFailed, PaymentGateway
 from app.infrastructure.counters import allocate_reference_number
+from app.services.audit.trail import acting_as
 from app.services.membership.quotes import RequestPlan
 from app.services.membership.refusals import (
     OpenOrderExists,
@@ -23,6 +27,7 @@ from app.services.membership.refusals import (
     QuoteChanged,
 )
 from app.infrastructure.transitions import change_status
+from app.services.payments.engine import is_stale, reconcile_order, settle_order
 from models import OrderLine, ServiceOrder
 from models.order import OPEN_STATUSES
 
@@ -44,11 +49,6 @@ def open_order(session: Session, company_id: int, service: str) -> ServiceOrder 
     )
 
 
-def is_stale(order: ServiceOrder, now: dt.datetime) -> bool:
-    """Unpaid past its time to live (a request held for review never goes stale)."""
-    return order.status == "pending_payment" and order.expires_at is not None and order.expires_at <= now
-
-
 def new_reference(session: Session, service: str, on: dt.date) -> str:
     return f"{REFERENCE_PREFIXES[service]}-{on.year}-{allocate_reference_number(session):06d}"
 
@@ -59,26 +59,28 @@ def _refuse_open_order(existing: ServiceOrder, user_id: int) -> None:
 
 
 def place_order(session: Session, plan: RequestPlan, *, user_id: int, now: dt.datetime, ttl_minutes: int,
-                gateway=None, seen_fingerprint: str | None = None) -> ServiceOrder:
+                gateway: PaymentGateway | None = None, seen_fingerprint: str | None = None) -> ServiceOrder:
     """Creates the order the member confirmed and commits it; a free order is fulfilled at once.
 
     `seen_fingerprint` is the plan's fingerprint as the member saw it: if the price or dates
     have moved since (a new day, a new schedule), QuoteChanged is raised. A stale unpaid
     order of the same company and service is first reconciled with `gateway` (it may have
-    been paid after all) and expired; a live one refuses the new request.
+    been paid after all: then the membership changed and QuoteChanged is raised, so the member
+    sees the new state before paying anything) and expired; a live one refuses the new request.
     """
     if seen_fingerprint is not None and seen_fingerprint != plan.fingerprint:
         raise QuoteChanged()
     existing = open_order(session, plan.company.id, plan.service)
     if existing is not None and is_stale(existing, now):
-        from app.adapters.payments import GatewayQueryFailed
-        from app.services.payments.checkout import reconcile_order
-
         try:
-            reconcile_order(existing, gateway, session=session, now=now, today=plan.quoted_on)
+            with acting_as("job:reconcile"):
+                outcome = reconcile_order(session, existing, gateway, now=now, today=plan.quoted_on)
+            session.commit()
         except GatewayQueryFailed:
             session.rollback()
             raise PaymentBeingChecked(reference=existing.reference) from None
+        if outcome == "settled":
+            raise QuoteChanged()
         existing = open_order(session, plan.company.id, plan.service)
     if existing is not None:
         _refuse_open_order(existing, user_id)
@@ -113,12 +115,7 @@ def place_order(session: Session, plan: RequestPlan, *, user_id: int, now: dt.da
         _refuse_open_order(existing, user_id)
 
     if order.total == 0:
-        from app.services.membership.fulfilment import fulfil
-
-        order.status = "paid"
-        order.paid_at = now
-        session.flush()
-        fulfil(session, order, today=plan.quoted_on, now=now)
+        settle_order(session, order, None, now=now, today=plan.quoted_on)
     session.commit()
     log.info("order %s placed: %s, %s baisa", order.reference, order.service, order.total)
     return order
@@ -130,11 +127,6 @@ def cancel_order(session: Session, order: ServiceOrder) -> None:
         session.rollback()
         raise OrderNotCancellable(reference=order.reference)
     session.commit()
-
-
-def expire_order(session: Session, order: ServiceOrder) -> bool:
-    """Closes an unpaid request whose time is up (no commit); False if it was no longer unpaid."""
-    return change_status(session, order, ("pending_payment",), "expired")
 
 
 def member_order(session: Session, user_id: int, reference: str) -> ServiceOrder | None:

@@ -164,15 +164,15 @@ def _queue_messages(session: Session, refund: Refund) -> None:
     }, email=email, mobile=mobile, user_id=order.user_id, dedupe_key=f"refund:{refund.reference}:refunded")
 
 
-def gateway_factory(config: Mapping, instance_path: str | None = None) -> GatewayFor:
-    """The gateway that took a payment, by the name recorded on it (only the one configured is reachable)."""
-    from app.adapters.payments import make_gateway
+def gateway_factory(config: Mapping, gateway: PaymentGateway) -> GatewayFor:
+    """The gateway that took a payment, by the name recorded on it: the app's gateway, if it is that one."""
+    from app.services.payments.gateway import gateway_name
 
     def gateway_for(name: str) -> PaymentGateway:
-        configured = str(config.get("PAYMENT_GATEWAY") or "sandbox").lower()
+        configured = gateway_name(config)
         if name != configured:
             raise GatewayConfigurationError(f"the payment was taken by {name}, but {configured} is configured")
-        return make_gateway(config, instance_path=instance_path)
+        return gateway
 
     return gateway_for
 

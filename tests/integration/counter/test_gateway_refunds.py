@@ -17,9 +17,11 @@ import pytest
 from sqlalchemy import select
 
 from app.adapters.payments import BillingDetails, RefundRequest, make_gateway
+from app.services.payments.gateway import EXTENSION_KEY, payment_gateway
 from app.extensions import db
 from app.services.membership.quotes import plan_renewal
-from app.services.payments.checkout import handle_reply, settle, start_checkout
+from app.services.payments.checkout import handle_reply, start_checkout
+from app.services.payments.engine import settle_order
 from app.services.payments.orders import place_order
 from jobs.scheduler import run_now
 from models import Membership, Notification, Payment, ServiceOrder
@@ -37,15 +39,14 @@ def _renewal_order(membership_id: int, user_id: int) -> ServiceOrder:
     return place_order(db.session, plan, user_id=user_id, now=NOW, ttl_minutes=60)
 
 
-def test_a_sandbox_payment_is_refunded_through_the_sandbox_once(app, tmp_path):
+def test_a_sandbox_payment_is_refunded_through_the_sandbox_once(app):
     ids = counter_ready(app)
-    app.config["SANDBOX_GATEWAY_DIR"] = str(tmp_path / "sandbox")
     member_id = member_for(app)
     with app.test_request_context():
         from models import Member
 
         user_id = db.session.get(Member, member_id).user_id
-        gateway = make_gateway(app.config, instance_path=app.instance_path)
+        gateway = payment_gateway(app)  # the app's own sandbox, as the refund will use
         order = _renewal_order(ids["membership"], user_id)
         billing = BillingDetails("Salim", "Al Harthy", "salim@example.om", "+96899416689", "Ruwi", "Muscat")
         _action, fields = start_checkout(db.session, order, gateway=gateway, gateway_name="sandbox", billing=billing,
@@ -143,7 +144,10 @@ def cybersource(app):
                       CYBERSOURCE_MERCHANT_ID=MERCHANT, CYBERSOURCE_API_KEY_ID=KEY_ID, CYBERSOURCE_API_SECRET=SECRET,
                       CYBERSOURCE_READ_TIMEOUT=1, CYBERSOURCE_ACCESS_KEY="access", CYBERSOURCE_PROFILE_ID="profile",
                       CYBERSOURCE_SECRET_KEY="secret", RECONCILE_AFTER_MINUTES=0)
+    sandbox = app.extensions[EXTENSION_KEY]
+    app.extensions[EXTENSION_KEY] = make_gateway(app.config)  # the app's gateway is CyberSource for this test
     yield server
+    app.extensions[EXTENSION_KEY] = sandbox
     app.config.update(saved)
     server.shutdown()
     server.server_close()
@@ -156,10 +160,12 @@ def _paid_by_card(app, ids) -> int:
         from models import Member
 
         order = _renewal_order(ids["membership"], db.session.get(Member, member_id).user_id)
-        db.session.add(Payment(order_id=order.id, gateway="cybersource", transaction_uuid=str(uuid.uuid4()),
-                               gateway_transaction_id="6234567890123456789012", amount=order.total,
-                               status="accepted", decision="ACCEPT", reason_code="100", replied_at=NOW))
-        assert settle(db.session, order, now=NOW, today=TODAY)
+        payment = Payment(order_id=order.id, gateway="cybersource", transaction_uuid=str(uuid.uuid4()),
+                          gateway_transaction_id="6234567890123456789012", amount=order.total,
+                          status="accepted", decision="ACCEPT", reason_code="100", replied_at=NOW)
+        db.session.add(payment)
+        db.session.flush()
+        assert settle_order(db.session, order, payment, now=NOW, today=TODAY)
         db.session.commit()
         order_id = order.id
         db.session.remove()

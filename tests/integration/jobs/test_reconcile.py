@@ -4,9 +4,11 @@ import uuid
 
 from sqlalchemy import select
 
-from app.adapters.payments import BillingDetails, CheckoutRequest, make_gateway
+from app.adapters.payments import BillingDetails, CheckoutRequest
 from app.extensions import db
-from app.services.payments.reconciliation import settle
+from app.services.audit.trail import acting_as
+from app.services.payments.engine import settle_order
+from app.services.payments.gateway import payment_gateway
 from jobs.scheduler import run_now
 from models import AuditEntry, Payment, ServiceOrder
 from tests.integration.helpers import make_user
@@ -36,7 +38,7 @@ def _order(app, reference: str, minutes_ago: int, amount: int = 25_000) -> tuple
 
 def _pay(app, reference: str, transaction_uuid: str, card: str, amount: int = 25_000) -> None:
     """The member pays on the sandbox's hosted page, but the reply never reaches the portal."""
-    gateway = make_gateway(app.config, instance_path=app.instance_path)
+    gateway = payment_gateway(app)
     _, fields = gateway.checkout_form(CheckoutRequest(
         reference_number=reference, transaction_uuid=transaction_uuid, amount_baisa=amount, currency="OMR",
         locale="en", billing=BillingDetails(**{k: v for k, v in BILLING.items()}),
@@ -64,7 +66,8 @@ def test_a_paid_order_is_settled_once(app):
     assert run_now(app, "reconcile_payments").counts == {"orders": 0}
     with app.app_context():
         order = db.session.get(ServiceOrder, order_id)
-        assert settle(db.session, order, order.payments[0], NOW.replace(tzinfo=None)) is False
+        assert settle_order(db.session, order, order.payments[0], now=NOW.replace(tzinfo=None),
+                            today=NOW.date()) is False
         db.session.commit()
         assert order.paid_at == NOW.replace(tzinfo=None)
         payment = order.payments[0]
@@ -109,3 +112,35 @@ def test_an_answer_for_another_amount_is_never_settled(app):
     _pay(app, "REN-2026-000105", transaction_uuid, "4111111111111111", amount=1_000)
     assert run_now(app, "reconcile_payments").counts == {"orders": 1, "mismatch": 1}
     assert _status(app, order_id) == ("pending_payment", ["pending"])
+
+
+def test_zero_minutes_means_at_once(app):
+    app.config["CLOCK_NOW"] = NOW
+    order_id, transaction_uuid = _order(app, "REN-2026-000107", minutes_ago=0)
+    _pay(app, "REN-2026-000107", transaction_uuid, "4111111111111111")
+    saved, app.config["RECONCILE_AFTER_MINUTES"] = app.config["RECONCILE_AFTER_MINUTES"], 0
+    try:
+        assert run_now(app, "reconcile_payments").counts == {"orders": 1, "settled": 1}
+    finally:
+        app.config["RECONCILE_AFTER_MINUTES"] = saved
+    assert _status(app, order_id) == ("paid", ["accepted"])
+
+
+def test_a_card_charge_after_the_order_was_paid_by_other_means_is_a_duplicate(app):
+    app.config["CLOCK_NOW"] = NOW
+    order_id, transaction_uuid = _order(app, "REN-2026-000106", minutes_ago=45)
+    with app.app_context(), acting_as("test:counter"):
+        order = db.session.get(ServiceOrder, order_id)
+        assert settle_order(db.session, order, None, now=NOW.replace(tzinfo=None), today=NOW.date()) is True
+        db.session.commit()
+    # The open attempt is closed on our side, but the gateway is still asked about it.
+    assert _status(app, order_id) == ("paid", ["superseded"])
+    assert run_now(app, "reconcile_payments").counts == {"orders": 1, "no_answer_yet": 1}
+    _pay(app, "REN-2026-000106", transaction_uuid, "4111111111111111")  # the member also paid by card
+    assert run_now(app, "reconcile_payments").counts == {"orders": 1, "duplicate": 1}
+    assert _status(app, order_id) == ("paid", ["duplicate"])
+    assert run_now(app, "reconcile_payments").counts == {"orders": 0}
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "duplicate_payment"))
+        assert entry.after["reference"] == "REN-2026-000106" and entry.actor == "job:reconcile_payments"
+        db.session.remove()

@@ -8,12 +8,11 @@ from sqlalchemy import select
 
 from app.adapters.payments.signing import with_signature
 from app.extensions import db
-from app.services.payments.checkout import reconcile_order
+from app.services.payments.engine import reconcile_order
+from app.services.payments.gateway import payment_gateway
 from models import AuditEntry, Certificate, Membership, ServiceOrder
 from tests.conftest import csrf_for
 from tests.integration.helpers import login, make_user
-
-from views.selfservice.wizard import payment_gateway
 
 from .helpers import choose_membership, confirm, deliver, pay_on_sandbox, post_form, text
 
@@ -91,9 +90,12 @@ def test_reconciling_finds_a_payment_whose_reply_never_came(app, hashmi):
     assert state(app)[:2] == ("pending_payment", ["pending"])
     with app.app_context():
         order = db.session.scalar(select(ServiceOrder))
-        gateway = payment_gateway()
-        assert reconcile_order(order, gateway) == "fulfilled"
-        assert reconcile_order(order, gateway) == "fulfilled"  # once only
+        gateway, now, today = payment_gateway(), app.config["CLOCK_NOW"], app.config["CLOCK_TODAY"]
+        assert reconcile_order(db.session, order, gateway, now=now, today=today) == "settled"
+        db.session.commit()
+        assert reconcile_order(db.session, order, gateway, now=now, today=today) == "no_answer_yet"  # once only
+        db.session.commit()
+        assert order.status == "fulfilled"
         db.session.remove()
     assert state(app)[:3] == ("fulfilled", ["accepted"], dt.date(2019, 3, 19))
 
@@ -182,3 +184,15 @@ def test_the_reconciliation_job_settles_and_carries_out_a_request_whose_reply_ne
     with app.app_context():
         assert db.session.query(Certificate).count() == 1
         db.session.remove()
+
+
+def test_starting_again_after_a_late_payment_settles_the_earlier_request_and_charges_nothing_new(app, hashmi):
+    pay_on_sandbox(hashmi, checkout(hashmi, app))  # paid at the gateway; the reply never came back
+    app.config["CLOCK_NOW"] = app.config["CLOCK_NOW"] + dt.timedelta(minutes=app.config["ORDER_TTL_MINUTES"] + 1)
+    page = checkout(hashmi, app, months="24")  # the member starts again once the request looks expired
+    assert "The price or the dates have changed" in page and 'id="gateway-form"' not in page
+    with app.app_context():
+        orders = list(db.session.scalars(select(ServiceOrder).order_by(ServiceOrder.id)))
+        assert [(o.status, [p.status for p in o.payments]) for o in orders] == [("fulfilled", ["accepted"])]
+        db.session.remove()
+    assert state(app)[2] == dt.date(2019, 3, 19)
