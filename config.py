@@ -1,14 +1,14 @@
 """Ghurfa's settings: every value comes from the environment, with embedded defaults for development.
 
-Production (GHURFA_ENV=production) refuses to start without a real SECRET_KEY and
-DATABASE_URL, and switches off every development stand-in (sandbox payment page,
-development identity provider, outbox mail and SMS are only allowed when configured).
+Production (GHURFA_ENV=production) refuses to start without a real SECRET_KEY and a
+PostgreSQL DATABASE_URL, and refuses the sandbox payment page and the development identity
+provider. Mail and SMS go to the outbox folder unless MAIL_BACKEND and SMS_BACKEND name
+a real backend, in production too: set them there.
 """
 from __future__ import annotations
 
 import json
 import os
-import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -39,25 +39,15 @@ def _env_list(name: str, default: list[int]) -> list[int]:
     return [int(part) for part in value.split(",") if part.strip()]
 
 
-def _dev_secret(name: str) -> str:
-    """A per-instance secret for development, kept under instance/ so restarts keep sessions."""
-    path = _INSTANCE / "secrets" / name
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    path.write_text(value)
-    path.chmod(0o600)
-    return value
-
-
 class Config:
     # --- what kind of deployment this is ------------------------------------
     ENV_NAME = _env("GHURFA_ENV", "development")  # development | test | production
     PRODUCTION = ENV_NAME == "production"
 
     # --- core -----------------------------------------------------------------
-    SECRET_KEY = _env("SECRET_KEY") or (None if PRODUCTION else _dev_secret("secret_key"))
+    # Outside production an unset secret is made once per instance when the app starts
+    # (create_app keeps it under INSTANCE_DIR/secrets/, so restarts keep sessions).
+    SECRET_KEY = _env("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{_INSTANCE / 'ghurfa.db'}")
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -113,9 +103,7 @@ class Config:
     # Ask the gateway to also post each reply server to server to PUBLIC_BASE_URL/payments/notify
     # (so a payment counts even when the customer's browser never comes back).
     PAYMENT_NOTIFY = _env_bool("PAYMENT_NOTIFY", True)
-    SANDBOX_GATEWAY_SECRET = _env("SANDBOX_GATEWAY_SECRET") or (
-        None if PRODUCTION else _dev_secret("sandbox_gateway")
-    )
+    SANDBOX_GATEWAY_SECRET = _env("SANDBOX_GATEWAY_SECRET")  # made per instance outside production
     CYBERSOURCE_ACCESS_KEY = _env("CYBERSOURCE_ACCESS_KEY")
     CYBERSOURCE_PROFILE_ID = _env("CYBERSOURCE_PROFILE_ID")
     CYBERSOURCE_SECRET_KEY = _env("CYBERSOURCE_SECRET_KEY")

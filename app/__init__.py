@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
 
 from flask import Flask
@@ -32,6 +33,26 @@ def _check_configuration(app: Flask) -> None:
             raise ConfigurationError("The development identity provider cannot run in production.")
 
 
+# Secrets an instance outside production makes for itself when none is configured.
+DEVELOPMENT_SECRETS = {"SECRET_KEY": "secret_key", "SANDBOX_GATEWAY_SECRET": "sandbox_gateway"}
+
+
+def _fill_development_secrets(app: Flask) -> None:
+    """Outside production, an unset secret is read from (or made once in) INSTANCE_DIR/secrets/."""
+    if app.config.get("PRODUCTION"):
+        return
+    folder = Path(app.instance_path) / "secrets"
+    for key, name in DEVELOPMENT_SECRETS.items():
+        if app.config.get(key):
+            continue
+        path = folder / name
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        app.config[key] = path.read_text().strip()
+
+
 def create_app(config: object | None = None, **overrides) -> Flask:
     """Builds a Ghurfa app from a config object (default: config.Config) plus overrides."""
     from config import Config
@@ -41,6 +62,7 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     app.instance_path = app.config["INSTANCE_DIR"]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _fill_development_secrets(app)
     # Nothing touches the database while the app is built: `flask ghurfa init` (or run.py)
     # migrates, then creates roles and permissions.
     app.config["FAB_UPDATE_PERMS"] = False
@@ -62,6 +84,8 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     app.config.update(i18n.I18N_CONFIG)
 
     import models  # noqa: F401  (registers every table)
+
+    models.Membership.status_clock = _membership_status_clock
 
     install_engine_hooks()
     db.init_app(app)
@@ -92,6 +116,15 @@ def create_app(config: object | None = None, **overrides) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _membership_status_clock():
+    """Today's date and the grace period of the app serving the request, for Membership.status."""
+    from flask import current_app
+
+    from app.infrastructure.clock import today
+
+    return today(current_app.config), int(current_app.config["GRACE_DAYS"])
 
 
 def _chamber_name(app: Flask):

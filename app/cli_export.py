@@ -44,7 +44,8 @@ def export_command(entity: str, fmt: str, date_from, date_to, out: str, language
 
     from app.extensions import db
     from app.services.audit import trail as audit
-    from app.services.exports.export import ExportError, ExportRequest, open_export
+    from app.services.exports.errors import ExportError
+    from app.services.exports.export import ExportRequest, open_export
 
     request = ExportRequest(entity=entity, fmt=fmt, language=language, date_from=date_from, date_to=date_to)
     actor = f"cli:{getpass.getuser()}"

@@ -17,7 +17,8 @@ metadata = Model.metadata
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    # SQLite enforces foreign keys only when asked, per connection; WAL lets readers and one writer overlap.
+    # SQLite enforces foreign keys only when asked, per connection; busy_timeout makes a
+    # connection wait up to 10 s for another's write lock instead of failing at once.
     import sqlite3
 
     if isinstance(dbapi_connection, sqlite3.Connection):

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import ClassVar
 
 from flask_appbuilder import Model
+from flask_babel import gettext
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.membership import STATUS_LABELS, membership_status
 from models.base import Audited, Timestamps
 
 
@@ -31,27 +35,20 @@ class Membership(Audited, Timestamps, Model):
     grade = relationship("Grade")
     certificates = relationship("Certificate", back_populates="membership", order_by="Certificate.id")
 
+    # Today's date and the grace period in days, as the running application sees them; set by
+    # create_app (the rule itself is app.domain.membership's).
+    status_clock: ClassVar[Callable[[], tuple[dt.date, int]] | None] = None
+
+    @property
+    def status(self) -> str:
+        if Membership.status_clock is None:
+            raise RuntimeError("Membership.status needs the application's clock (create_app sets it).")
+        today, grace_days = Membership.status_clock()
+        return membership_status(self.expires_on, today, grace_days)
+
+    @property
+    def status_label(self) -> str:
+        return gettext(STATUS_LABELS[self.status])
+
     def __repr__(self) -> str:
         return self.occi_number
-
-
-def _status(membership: Membership) -> str:
-    # The rule lives in app.domain; the model only supplies today's date and the grace length.
-    from flask import current_app
-
-    from app.domain.membership import membership_status
-    from app.infrastructure.clock import today
-
-    return membership_status(membership.expires_on, today(current_app.config), current_app.config["GRACE_DAYS"])
-
-
-def _status_label(membership: Membership) -> str:
-    from flask_babel import gettext
-
-    from app.domain.membership import STATUS_LABELS
-
-    return gettext(STATUS_LABELS[_status(membership)])
-
-
-Membership.status = property(_status)
-Membership.status_label = property(_status_label)

@@ -14,7 +14,6 @@ from app.domain.money import parse_omr
 DIGITS = Regexp(r"^[0-9]+$", message=_l("Digits only, please."))
 CR_NUMBER = Regexp(r"^[0-9]{4,10}$", message=_l("A CR number is 4 to 10 digits."))
 OCCI_NUMBER = Regexp(r"^[0-9]{1,10}$", message=_l("An OCCI number is 1 to 10 digits."))
-VOUCHER_CODE = Regexp(r"^[A-Z0-9-]{3,40}$", message=_l("Use 3 to 40 capital letters, digits or -."))
 CODE = Regexp(r"^[a-z0-9_]{2,20}$", message=_l("Use 2 to 20 lower-case letters, digits or _."))
 
 
@@ -53,12 +52,6 @@ def not_before(other_field: str, message):
             raise ValidationError(message)
 
     return check
-
-
-def percent_at_most_100(form, field) -> None:
-    kind = form["kind"].data if "kind" in form else None
-    if kind == "percent" and field.data is not None and field.data > 100:
-        raise ValidationError(_l("A percent voucher cannot be more than 100 percent."))
 
 
 def no_markup(form, field) -> None:

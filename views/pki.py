@@ -57,7 +57,7 @@ class PkiView(BaseView):
         company_id = request.args.get("company", type=int)
         if company_id is None:
             abort(400)
-        return stepup.begin(company_id, request.args.get("next") or state.dashboard_path())
+        return redirect(stepup.begin(company_id, request.args.get("next") or state.dashboard_path()))
 
     @expose("/acs/", methods=["POST"])
     def acs(self):

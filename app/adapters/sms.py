@@ -5,7 +5,6 @@ import json
 import logging
 import math
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,15 @@ from app.adapters.delivery import (
     utc_now,
     write_outbox_file,
 )
+from app.adapters.sms_fields import (
+    DEFAULT_FIELDS,
+    PLACEHOLDERS,
+    as_text,
+    check_fields,
+    json_path,
+    placeholders_used,
+    render_fields,
+)
 
 __all__ = [
     "DeliveryFailed", "DeliveryReceipt", "InvalidMessage", "AdapterConfigError",
@@ -41,10 +49,6 @@ log = logging.getLogger(__name__)
 DEFAULT_SENDER = "ChamberOman"
 REQUEST_SHAPES = ("json", "form", "query")
 AUTH_MODES = ("basic", "header", "none")
-DEFAULT_FIELDS: dict[str, Any] = {"to": "{to}", "text": "{text}", "sender": "{sender}"}
-# What a field template may use. Credentials are there for gateways that want
-# them in the body or the query string; their values still come from settings.
-PLACEHOLDERS = frozenset({"to", "to_digits", "text", "sender", "unicode", "username", "password", "token"})
 
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 # An alphanumeric sender ID has at most 11 characters; a numeric one is a phone number.
@@ -108,88 +112,6 @@ def mask_number(number: str) -> str:
     return number[:4] + "*" * max(len(number) - 7, 0) + number[-3:]
 
 
-def _template_fields(template: str) -> list[str]:
-    try:
-        return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
-    except ValueError as exc:
-        raise AdapterConfigError(
-            _l("The SMS gateway field %(value)s is not a valid template: %(error)s",
-               value=repr(template), error=str(exc))) from None
-
-
-def check_fields(fields: Any, shape: str) -> None:
-    """Refuse a field mapping that could not be filled in, before any SMS is sent."""
-    if not isinstance(fields, dict) or not fields:
-        raise AdapterConfigError(_l("The SMS gateway fields must be a non-empty mapping."))
-
-    def walk(value: Any, nested_ok: bool) -> None:
-        if isinstance(value, str):
-            for name in _template_fields(value):
-                if name not in PLACEHOLDERS:
-                    raise AdapterConfigError(
-                        _l("Unknown placeholder {%(name)s} in the SMS gateway fields; use %(known)s.",
-                           name=name, known=", ".join(sorted(PLACEHOLDERS))))
-        elif nested_ok and isinstance(value, dict):
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    raise AdapterConfigError(_l("The SMS gateway field names must be text."))
-                walk(item, nested_ok)
-        elif nested_ok and isinstance(value, list):
-            for item in value:
-                walk(item, nested_ok)
-        elif nested_ok and (value is None or isinstance(value, (bool, int, float))):
-            pass
-        else:
-            raise AdapterConfigError(
-                _l("The SMS gateway field value %(value)s cannot be sent as %(shape)s.",
-                   value=repr(value), shape=shape))
-
-    for key, value in fields.items():
-        if not isinstance(key, str) or not key:
-            raise AdapterConfigError(_l("The SMS gateway field names must be text."))
-        # Form and query parameters are flat text; JSON may nest (e.g. a list of numbers).
-        walk(value, nested_ok=shape == "json")
-
-
-def _placeholders_used(fields: Any) -> set[str]:
-    if isinstance(fields, str):
-        return set(_template_fields(fields))
-    if isinstance(fields, dict):
-        return set().union(*(_placeholders_used(item) for item in fields.values()))
-    if isinstance(fields, list):
-        return set().union(*(_placeholders_used(item) for item in fields))
-    return set()
-
-
-def render_fields(fields: Any, values: Mapping[str, str]) -> Any:
-    if isinstance(fields, str):
-        return fields.format_map(values)
-    if isinstance(fields, dict):
-        return {key: render_fields(item, values) for key, item in fields.items()}
-    if isinstance(fields, list):
-        return [render_fields(item, values) for item in fields]
-    return fields
-
-
-def _json_path(document: Any, path: str) -> tuple[bool, Any]:
-    """Follow ``a.b.0.c`` into parsed JSON; (found, value)."""
-    current = document
-    for step in path.split("."):
-        if isinstance(current, dict) and step in current:
-            current = current[step]
-        elif isinstance(current, list) and step.isdigit() and int(step) < len(current):
-            current = current[int(step)]
-        else:
-            return False, None
-    return True, current
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 class HttpSmsGateway:
     """Sends through an SMS provider's HTTP API, shaped by configuration.
 
@@ -227,7 +149,7 @@ class HttpSmsGateway:
         fields = dict(DEFAULT_FIELDS if fields is None else fields)
         check_fields(fields, shape)
         if auth is None:
-            in_fields = _placeholders_used(fields)
+            in_fields = placeholders_used(fields)
             if token and "token" not in in_fields:
                 auth = "header"
             elif username and password and not {"username", "password"} & in_fields:
@@ -332,19 +254,19 @@ class HttpSmsGateway:
                 raise DeliveryFailed(
                     _l("The SMS gateway answer is not JSON: %(body)s", body=excerpt), permanent=False) from None
         if self.success_field:
-            found, value = _json_path(document, self.success_field)
+            found, value = json_path(document, self.success_field)
             if self.success_value is None:
                 accepted = found and bool(value)
             else:
-                accepted = found and _as_text(value).lower() == self.success_value.lower()
+                accepted = found and as_text(value).lower() == self.success_value.lower()
             if not accepted:
                 # The gateway read the request and said no: sending it again the same way will not help.
                 raise DeliveryFailed(
                     _l("The SMS gateway refused the SMS: %(body)s", body=excerpt), permanent=True)
         if self.id_field and document is not None:
-            found, value = _json_path(document, self.id_field)
+            found, value = json_path(document, self.id_field)
             if found and value is not None:
-                return _as_text(value)
+                return as_text(value)
         return None
 
 

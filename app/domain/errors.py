@@ -13,15 +13,29 @@ from typing import Any, ClassVar
 from app.domain.messages import Message, N_
 
 
-class DomainError(Exception):
-    """A request the chamber's rules refuse; nothing has been changed."""
+class TranslatableError(Exception):
+    """A refusal whose message is shown to a person in their language; nothing has been changed.
+
+    The one base of every refusal in the portal: the chamber's rules (`DomainError`),
+    refusals that depend on stored records (`ServiceRefusal`), the auditor's requests
+    (`AuditorRequestError`) and PKI logins (`PkiRefusal`) subclass it and only name their
+    default `message_id`. `field`, when set, names the form field the message belongs to
+    (a class default, or given when raised: `NegativeFee(fee=..., field="replacement_fee")`).
+    """
 
     message_id: ClassVar[str] = N_("The request could not be completed.")
+    field: str | None = None
 
-    def __init__(self, **params: Any) -> None:
+    def __init__(self, *, field: str | None = None, **params: Any) -> None:
+        if field is not None:
+            self.field = field
         self.params: dict[str, Any] = dict(params)
         self.message = Message(self.message_id, self.params)
         super().__init__(str(self.message))
+
+
+class DomainError(TranslatableError):
+    """A request the chamber's rules refuse; nothing has been changed."""
 
 
 # --- money -----------------------------------------------------------------
@@ -56,10 +70,12 @@ class NegativeFee(InvalidFeeSchedule):
 
 
 class ScheduleOverlap(InvalidFeeSchedule):
+    field = "effective_from"
     message_id = N_("Another fee schedule already takes effect on %(effective_from)s.")
 
 
 class ScheduleInPast(InvalidFeeSchedule):
+    field = "effective_from"
     message_id = N_(
         "A fee schedule cannot take effect on %(effective_from)s, before today "
         "(%(today)s): quotes already given must not change."
@@ -67,6 +83,7 @@ class ScheduleInPast(InvalidFeeSchedule):
 
 
 class ScheduleAlreadyInForce(InvalidFeeSchedule):
+    field = "effective_from"
     message_id = N_(
         "The fee schedule effective from %(effective_from)s is already in force and "
         "cannot be changed. Add a new schedule instead."
@@ -88,24 +105,29 @@ class InvalidVoucher(DomainError):
 
 
 class InvalidVoucherCode(InvalidVoucher):
+    field = "code"
     message_id = N_(
         "A voucher code has %(min)s to %(max)s Latin letters, digits or dashes."
     )
 
 
 class InvalidVoucherKind(InvalidVoucher):
+    field = "kind"
     message_id = N_("A voucher is either a fixed amount or a percentage.")
 
 
 class VoucherValueNotPositive(InvalidVoucher):
+    field = "value"
     message_id = N_("A voucher's value must be greater than zero.")
 
 
 class VoucherOverLimit(InvalidVoucher):
+    field = "value"
     message_id = N_("A percentage voucher cannot be more than 100%%.")
 
 
 class VoucherDatesReversed(InvalidVoucher):
+    field = "valid_to"
     message_id = N_(
         "A voucher's last day (%(valid_to)s) cannot be before its first day "
         "(%(valid_from)s)."
@@ -113,6 +135,7 @@ class VoucherDatesReversed(InvalidVoucher):
 
 
 class InvalidUseLimit(InvalidVoucher):
+    field = "use_limit"
     message_id = N_(
         "A voucher's use limit must be at least 1, or left empty for no limit."
     )
@@ -289,8 +312,6 @@ class ResendLimitReached(ResendRefused):
 
 class AccountRefused(DomainError):
     """A registration the rules refuse; `field` names the form field the message belongs to."""
-
-    field: str | None = None
 
 
 class EmailTaken(AccountRefused):

@@ -7,9 +7,10 @@ for a new schedule (`validate_schedule`):
 - no other schedule takes effect on the same day (with effective-from dating the
   only possible overlap is two schedules starting together);
 - when `today` is given, the schedule may not take effect before today, so a
-  quote already given for an earlier day is never re-priced. A schedule already
-  in force (effective_from <= today) cannot be edited or deleted either
-  (`check_schedule_editable`): the chamber adds a new schedule instead.
+  quote already given for an earlier day is never re-priced.
+A schedule is in force from its first day on (`is_in_force`: effective_from <= today,
+so one taking effect today is in force); a schedule in force cannot be edited or
+deleted (`check_schedule_editable`): the chamber adds a new schedule instead.
 When an administrator edits a future schedule, the service passes the other
 schedules as `existing`, without the one being replaced.
 """
@@ -112,10 +113,10 @@ def validate_schedule(
     """
     for name, label in FEE_LABELS.items():
         if getattr(new, name) < 0:
-            raise NegativeFee(fee=Message(label))
+            raise NegativeFee(fee=Message(label), field=name)
     for grade_code in sorted(new.annual_fees):
         if new.annual_fees[grade_code] < 0:
-            raise NegativeFee(fee=annual_fee_label(grade_code))
+            raise NegativeFee(fee=annual_fee_label(grade_code), field="annual_fee")
 
     known = list(grades)
     for grade_code in sorted(new.annual_fees):
@@ -133,8 +134,14 @@ def validate_schedule(
             raise ScheduleInPast(effective_from=new.effective_from, today=today)
 
 
+def is_in_force(effective_from: date, today: date) -> bool:
+    """A schedule is in force (or was) from its first day on, that day included."""
+    require_date(effective_from, "effective_from")
+    require_date(today, "today")
+    return effective_from <= today
+
+
 def check_schedule_editable(schedule: FeeSchedule, today: date) -> None:
     """Refuse to edit or delete a schedule that is already (or was) in force."""
-    require_date(today, "today")
-    if schedule.effective_from <= today:
+    if is_in_force(schedule.effective_from, today):
         raise ScheduleAlreadyInForce(effective_from=schedule.effective_from)

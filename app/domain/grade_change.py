@@ -11,7 +11,7 @@ The result is capped: never more than one year from the request
 already paid beyond that year (e.g. renewed for two years, then lowered to a
 cheaper grade): there the expiry stays as it was, so no one loses paid time.
 
-Seed: requested 2018-03-18, expiry 2018-12-13 (270 days), First (100 000) ->
+For example: requested 2018-03-18, expiry 2018-12-13 (270 days), First (100 000) ->
 Fourth (25 000): 1080 days, capped at 2019-03-18.
 """
 from __future__ import annotations

@@ -5,7 +5,7 @@ InvalidIdentifier subclass. Surrounding spaces are ignored, and digits typed on
 an Arabic keyboard (٠-٩) count as digits.
 
 Mobile numbers are stored in E.164 form. An Omani mobile has 8 digits starting
-with 7 or 9 (seed: 99416689 -> +96899416689) and may be typed with +968, 00968
+with 7 or 9 (99416689 -> +96899416689) and may be typed with +968, 00968
 or 968 in front; spaces and dashes between digits are ignored. Any other
 country's number is accepted as + (or 00), a country code not starting with 0,
 and 8 to 15 digits in all.
@@ -70,17 +70,17 @@ def _digits(text: str | None, limits: tuple[int, int], error: type) -> str:
 
 
 def normalise_cr_number(text: str | None) -> str:
-    """A commercial registration number: 4 to 10 digits (seed: 1229237)."""
+    """A commercial registration number: 4 to 10 digits (e.g. 1229237)."""
     return _digits(text, CR_NUMBER_DIGITS, InvalidCRNumber)
 
 
 def normalise_occi_number(text: str | None) -> str:
-    """A chamber membership (OCCI) number: 1 to 10 digits (seed: 91868, 1128046)."""
+    """A chamber membership (OCCI) number: 1 to 10 digits (e.g. 91868, 1128046)."""
     return _digits(text, OCCI_NUMBER_DIGITS, InvalidOCCINumber)
 
 
 def normalise_civil_id(text: str | None) -> str:
-    """An Omani civil ID number: 5 to 10 digits (seed: 7324674, 1526575)."""
+    """An Omani civil ID number: 5 to 10 digits (e.g. 7324674, 1526575)."""
     return _digits(text, CIVIL_ID_DIGITS, InvalidCivilID)
 
 

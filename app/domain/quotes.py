@@ -171,7 +171,7 @@ def renewal_quote(
 ) -> Quote:
     """The price and new expiry of renewing for `months` (12, 18 or 24) on `today`.
 
-    Seed: Fourth grade at RO 25, expiry 2018-03-19: 12 -> RO 25 until 2019-03-19,
+    For example, Fourth grade at RO 25, expiry 2018-03-19: 12 -> RO 25 until 2019-03-19,
     18 -> RO 37.500 until 2019-09-19, 24 -> RO 50 until 2020-03-19.
     """
     if isinstance(months, bool) or not isinstance(months, int) or months not in RENEWAL_PERIODS:
@@ -225,12 +225,12 @@ def _single_fee(kind: LineKind, amount: int) -> Quote:
 
 
 def replacement_quote(schedule: FeeSchedule) -> Quote:
-    """A replacement for a lost certificate (seed: 4.000 OMR)."""
+    """A replacement for a lost certificate (e.g. 4.000 OMR)."""
     return _single_fee(LineKind.REPLACEMENT, schedule.replacement_fee)
 
 
 def name_change_quote(schedule: FeeSchedule, status: MembershipStatus | str) -> Quote:
-    """A change of name; refused once the membership has expired (seed: RO 4)."""
+    """A change of name; refused once the membership has expired (e.g. RO 4)."""
     if MembershipStatus(status) is MembershipStatus.EXPIRED:
         raise NameChangeNeedsRenewal()
     return _single_fee(LineKind.NAME_CHANGE, schedule.name_change_fee)
@@ -243,7 +243,7 @@ def grade_change_quote(
     current_expiry: date,
     requested_on: date,
 ) -> Quote:
-    """A change of grade: its fee and the converted expiry (seed: RO 4, to 2019-03-18)."""
+    """A change of grade: its fee and the converted expiry (e.g. RO 4, to 2019-03-18)."""
     if current_grade == new_grade:
         raise SameGrade(grade=new_grade)
     require_date(current_expiry, "current_expiry")

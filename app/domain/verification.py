@@ -29,7 +29,7 @@ from app.domain.errors import (  # noqa: F401  (the refusals of codes, importabl
     ResetLinkInvalid,
 )
 
-# Letters only, like the seed's "layLSJ"; capital I and small l are left out because
+# Letters only, like "layLSJ"; capital I and small l are left out because
 # many fonts draw them alike.
 EMAIL_CODE_ALPHABET = "".join(c for c in string.ascii_letters if c not in "Il")
 EMAIL_CODE_LENGTH = 6

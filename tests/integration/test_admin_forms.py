@@ -87,7 +87,7 @@ FEES = {"registration_fee": "10", "replacement_fee": "4", "name_change_fee": "4"
 def test_a_negative_fee_and_a_fee_in_baisa_fractions(app, admin):
     page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2027-01-01",
                                                       "replacement_fee": "-4"}, "ar")
-    assert "لا يمكن أن يكون الرسم سالبًا." in page.get_data(as_text=True) or "سالب" in page.get_data(as_text=True)
+    assert "ليس مبلغًا" in page.get_data(as_text=True)
     page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2027-01-01",
                                                       "replacement_fee": "4.0005"})
     assert "at most three decimals" in page.get_data(as_text=True)
@@ -121,8 +121,80 @@ def test_a_schedule_already_in_force_cannot_be_edited(app, admin):
 def test_a_voucher_over_100_percent(app, admin):
     page = _post(app, admin, "/voucherview/add", {"code": "HALF-OFF", "kind": "percent", "value": "150",
                                                   "valid_from": "2026-11-01", "valid_to": "2026-12-31"})
-    assert "A percent voucher cannot be more than 100 percent." in page.get_data(as_text=True)
+    assert "A percentage voucher cannot be more than 100%." in page.get_data(as_text=True)
     assert _count(app, Voucher) == 0
     page = _post(app, admin, "/voucherview/add", {"code": "HALF-OFF", "kind": "percent", "value": "50",
                                                   "valid_from": "2026-11-01", "valid_to": "2026-12-31"})
     assert _count(app, Voucher) == 1
+
+
+def _schedule(app, effective_from: dt.date) -> int:
+    with app.app_context():
+        schedule = FeeSchedule(effective_from=effective_from, registration_fee=0, replacement_fee=4000,
+                               name_change_fee=4000, grade_change_fee=4000, late_fee_per_month=0)
+        db.session.add(schedule)
+        db.session.commit()
+        return schedule.id
+
+
+def _field_error(page, field: str) -> str:
+    """The text FAB shows under one form field (empty when the field has no error)."""
+    html = page.get_data(as_text=True)
+    start = html.find(f'name="{field}"')
+    assert start != -1, field
+    end = html.find("</div>", html.find('class="help-block"', start)) if 'class="help-block"' in html[start:start + 2000] else start
+    return html[start:end]
+
+
+@pytest.mark.parametrize("language,expected", [
+    ("en", "is already in force and cannot be changed"),
+    ("ar", "نافذ بالفعل"),
+])
+def test_a_schedule_taking_effect_today_is_in_force_and_cannot_be_edited(app, admin, language, expected):
+    pk = _schedule(app, TODAY)
+    page = _post(app, admin, f"/feescheduleview/edit/{pk}", {**FEES, "effective_from": "2027-01-01"}, language)
+    assert expected in _field_error(page, "effective_from")
+    with app.app_context():
+        stored = db.session.get(FeeSchedule, pk)
+        assert stored.effective_from == TODAY and stored.registration_fee == 0
+
+
+def test_a_schedule_taking_effect_tomorrow_can_be_edited_and_one_today_cannot_be_deleted(app, admin):
+    tomorrow = _schedule(app, TODAY + dt.timedelta(days=1))
+    _post(app, admin, f"/feescheduleview/edit/{tomorrow}", {**FEES, "effective_from": "2027-01-01"})
+    with app.app_context():
+        assert db.session.get(FeeSchedule, tomorrow).effective_from == dt.date(2027, 1, 1)
+    in_force = _schedule(app, TODAY)
+    page = _post(app, admin, f"/feescheduleview/delete/{in_force}", {})
+    assert "already in force" in page.get_data(as_text=True)
+    assert _count(app, FeeSchedule) == 2
+
+
+def test_a_new_schedule_may_take_effect_today_but_not_yesterday(app, admin):
+    page = _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": "2026-11-23"}, "ar")
+    assert "قبل اليوم" in _field_error(page, "effective_from")
+    assert _count(app, FeeSchedule) == 0
+    _post(app, admin, "/feescheduleview/add", {**FEES, "effective_from": TODAY.isoformat()})
+    assert _count(app, FeeSchedule) == 1
+
+
+@pytest.mark.parametrize("field,data,expected", [
+    ("code", {"code": "half-off"}, "A voucher code has 3 to 32 Latin letters, digits or dashes."),
+    ("value", {"value": "0"}, "A voucher's value must be greater than zero."),
+    ("valid_to", {"valid_to": "2026-10-31"}, "cannot be before its first day"),
+    ("use_limit", {"use_limit": "0"}, "A voucher's use limit must be at least 1"),
+])
+def test_a_voucher_is_saved_only_through_the_domain_rules(app, admin, field, data, expected):
+    voucher = {"code": "HALF-OFF", "kind": "fixed", "value": "5000", "valid_from": "2026-11-01",
+               "valid_to": "2026-12-31", **data}
+    page = _post(app, admin, "/voucherview/add", voucher)
+    assert expected in _field_error(page, field)
+    assert _count(app, Voucher) == 0
+
+
+def test_a_voucher_refusal_in_arabic(app, admin):
+    page = _post(app, admin, "/voucherview/add", {"code": "HALF-OFF", "kind": "fixed", "value": "0",
+                                                  "valid_from": "2026-11-01", "valid_to": "2026-12-31"}, "ar")
+    error = _field_error(page, "value")
+    assert "help-block" in error and "A voucher" not in error
+    assert _count(app, Voucher) == 0

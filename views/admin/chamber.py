@@ -1,26 +1,21 @@
 """Chamber reference data: grades, governorates, fee schedules and vouchers."""
 from __future__ import annotations
 
-from flask import current_app
+from collections.abc import Callable
+
+from flask import current_app, request
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField
+from wtforms import IntegerField, SelectField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from app.domain.errors import DomainError
+from app.extensions import db
 from app.infrastructure.clock import today
-from app.services.membership.fee_schedules import check_schedule_editable
+from app.services.membership import fee_schedules
 from models import FeeSchedule, Governorate, Grade, GradeFee, Voucher
 from views.admin.base import AMOUNT_DESCRIPTION, ChamberModelView, omr
-from views.forms import (
-    CODE,
-    VOUCHER_CODE,
-    AmountField,
-    no_markup,
-    not_before,
-    percent_at_most_100,
-    user_message,
-)
+from views.forms import CODE, AmountField, no_markup, user_message
 
 NON_NEGATIVE = NumberRange(min=0, message=_l("A fee cannot be negative."))
 
@@ -78,6 +73,26 @@ class GradeFeeView(ChamberModelView):
     pre_update = pre_delete = pre_add
 
 
+def domain_rules(check: Callable[[object, int | None], None], fallback: str) -> Callable:
+    """A field validator that runs the chamber's rule for the whole form once and shows its
+    refusal, in the reader's language, next to the field the refusal names (`fallback` when
+    it names none). `check(form, pk)` raises the domain's error; pk is None when adding."""
+
+    def validate(form, field) -> None:
+        if "_domain_refusal" not in vars(form):
+            form._domain_refusal = None
+            try:
+                check(form, (request.view_args or {}).get("pk"))
+            except DomainError as refusal:
+                form._domain_refusal = refusal
+        refusal = form._domain_refusal
+        if refusal is not None and (refusal.field or fallback) == field.name:
+            # FAB's form template passes each error through gettext and %-formatting again.
+            raise ValidationError(user_message(refusal).replace("%", "%%"))
+
+    return validate
+
+
 FEE_LABELS = {
     "registration_fee": _l("New registration fee"),
     "replacement_fee": _l("Replacement certificate fee"),
@@ -86,6 +101,19 @@ FEE_LABELS = {
     "late_fee_per_month": _l("Late fee per month"),
 }
 FEE_FIELDS = tuple(FEE_LABELS)
+
+
+def _check_schedule(form, pk: int | None) -> None:
+    values = {name: form[name].data for name in ("effective_from", *FEE_FIELDS)}
+    if any(value is None for value in values.values()):
+        return  # the field's own validator says what is missing
+    fee_schedules.check_schedule_save(
+        db.session, schedule_id=pk, effective_from=values.pop("effective_from"), fees=values,
+        today=today(current_app.config),
+    )
+
+
+SCHEDULE_RULES = domain_rules(_check_schedule, fallback="effective_from")
 
 
 class FeeScheduleView(ChamberModelView):
@@ -115,16 +143,24 @@ class FeeScheduleView(ChamberModelView):
     }
     formatters_columns = {name: omr for name in FEE_FIELDS}
     add_form_extra_fields = edit_form_extra_fields = {
-        name: AmountField(FEE_LABELS[name], validators=[InputRequired(), NON_NEGATIVE],
+        name: AmountField(FEE_LABELS[name], validators=[InputRequired(), SCHEDULE_RULES],
                           description=AMOUNT_DESCRIPTION)
         for name in FEE_FIELDS
     }
-    validators_columns = {"note": [no_markup]}
+    validators_columns = {"effective_from": [SCHEDULE_RULES], "note": [no_markup]}
 
-    def pre_add(self, item: FeeSchedule) -> None:
+    def pre_delete(self, item: FeeSchedule) -> None:
         _check_editable(item)
 
-    pre_update = pre_delete = pre_add
+
+def _check_voucher(form, pk: int | None) -> None:
+    definition = {name: form[name].data for name in ("code", "kind", "value", "valid_from", "valid_to", "use_limit")}
+    if any(definition[name] is None for name in ("code", "kind", "value", "valid_from", "valid_to")):
+        return  # the field's own validator says what is missing
+    fee_schedules.check_voucher_save(db.session, voucher_id=pk, definition=definition)
+
+
+VOUCHER_RULES = domain_rules(_check_voucher, fallback="code")
 
 
 class VoucherView(ChamberModelView):
@@ -145,20 +181,23 @@ class VoucherView(ChamberModelView):
     description_columns = {"value": _l("Baisa for a fixed discount (1 OMR = 1000), whole percent for a percent discount.")}
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": SelectField(_l("Discount type"), choices=[("fixed", _l("Fixed amount")), ("percent", _l("Percent"))],
-                            validators=[DataRequired()]),
-        "value": IntegerField(_l("Discount"), validators=[InputRequired(), NumberRange(min=0, message=_l("A discount cannot be negative.")), percent_at_most_100]),
-        "use_limit": IntegerField(_l("Use limit"), validators=[Optional(), NumberRange(min=1)]),
+                            validators=[DataRequired(), VOUCHER_RULES]),
+        "value": IntegerField(_l("Discount"), validators=[InputRequired(), VOUCHER_RULES]),
+        "use_limit": IntegerField(_l("Use limit"), validators=[Optional(), VOUCHER_RULES]),
     }
     validators_columns = {
-        "code": [VOUCHER_CODE],
-        "valid_to": [not_before("valid_from", _l("The end date cannot be before the start date."))],
+        "code": [DataRequired(), VOUCHER_RULES],
+        "valid_from": [VOUCHER_RULES],
+        "valid_to": [VOUCHER_RULES],
         "description": [no_markup],
     }
 
 
 def _check_editable(schedule: FeeSchedule | None) -> None:
     # FAB shows the text of an exception raised by a pre_* hook and saves nothing.
+    if schedule is None or schedule.id is None:
+        return
     try:
-        check_schedule_editable(schedule, today=today(current_app.config))
+        fee_schedules.check_schedule_editable(db.session, schedule.id, today=today(current_app.config))
     except DomainError as error:
         raise ValueError(user_message(error)) from error

@@ -149,9 +149,8 @@ class NotificationView(ReadOnlyModelView):
 
     @action("retry_now", _l("Retry now"), _l("Send the selected failed messages again now?"), "fa-repeat")
     def retry_now(self, items):
-        from app.adapters.delivery import AdapterConfigError
         from app.extensions import db
-        from app.services.notifications.outbox import retry_failed
+        from app.services.notifications.outbox import AdapterConfigError, retry_failed
 
         rows = items if isinstance(items, list) else [items]
         try:

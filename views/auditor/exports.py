@@ -9,7 +9,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services.exports.export import ExportError, ExportRequest, open_export
+from app.services.exports.errors import ExportError
+from app.services.exports.export import ExportRequest, open_export
 from views.forms import user_message
 
 # Back-office lists (by view class) and the export each one feeds.

@@ -33,10 +33,10 @@ def finish_verification_first():
     if not current_user.is_authenticated:
         return None
     from app.extensions import db
-    from app.services.accounts import registration as accounts
+    from app.services.accounts import verification_codes
     from views.portal.accounts import STEP_ENDPOINTS
 
-    step = accounts.pending_step(accounts.member_of(db.session, current_user.id))
+    step = verification_codes.pending_step(verification_codes.member_of(db.session, current_user.id))
     if step is None:
         return None
     return redirect(url_for(STEP_ENDPOINTS[step]))

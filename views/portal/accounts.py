@@ -7,12 +7,11 @@ from flask_appbuilder.security.decorators import no_cache
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_user
 
-from app.adapters.captcha import RESPONSE_FIELD, CaptchaFailed, make_captcha
-from app.domain.errors import DomainError
+from app.domain.errors import AccountRefused, DomainError, NothingToVerify
 from app.domain.verification import CodeRefused, Purpose, ResendRefused
 from app.extensions import db
-from app.services.accounts import registration as accounts
-from app.services.accounts import login_sessions
+from app.services.accounts import login_sessions, password_reset, registration, verification_codes
+from app.services.accounts.captcha import RESPONSE_FIELD, captcha_for, captcha_refusal
 from views.forms import user_message
 from views.portal.forms import CodeForm, ForgotPasswordForm, RegistrationForm, ResetPasswordForm
 from views.portal.limits import (
@@ -33,16 +32,12 @@ def page_language() -> str:
 
 def check_captcha() -> str | None:
     """None when the captcha passed (or is off), else the message to show."""
-    try:
-        make_captcha(current_app.config).verify(request.form.get(RESPONSE_FIELD), request.remote_addr)
-    except CaptchaFailed as failure:
-        return str(failure.message)
-    return None
+    return captcha_refusal(current_app.config, request.form.get(RESPONSE_FIELD), request.remote_addr)
 
 
 def verification_url(user) -> str | None:
     """The page of the account's pending verification step, if it has one."""
-    step = accounts.pending_step(accounts.member_of(db.session, user.id))
+    step = verification_codes.pending_step(verification_codes.member_of(db.session, user.id))
     return url_for(STEP_ENDPOINTS[step]) if step is not None else None
 
 
@@ -51,13 +46,13 @@ def landing_url(user) -> str:
     pending = verification_url(user)
     if pending:
         return pending
-    if accounts.member_of(db.session, user.id) is not None:
+    if verification_codes.member_of(db.session, user.id) is not None:
         return url_for("MemberPortalView.dashboard")
     return current_app.appbuilder.get_url_for_index
 
 
 class MemberAccountsView(BaseView):
-    """Reachable without logging in (no @has_access): the account pages of the seed's sections 1 and 2."""
+    """Reachable without logging in (no @has_access): registering, verifying the email and mobile, and resetting a password."""
 
     route_base = ""
     default_view = "register"
@@ -65,7 +60,7 @@ class MemberAccountsView(BaseView):
     def _render(self, template: str, **context):
         from views.portal.dashboard import SERVICES
 
-        return self.render_template(template, captcha=make_captcha(current_app.config),
+        return self.render_template(template, captcha=captcha_for(current_app.config),
                                     page_language=page_language(), services=SERVICES, **context)
 
     # --- register ----------------------------------------------------------------------
@@ -84,8 +79,8 @@ class MemberAccountsView(BaseView):
                 flash(problem, "danger")
             else:
                 try:
-                    member = accounts.register_member(db.session, self._registration(form), language=page_language())
-                except accounts.AccountRefused as refusal:
+                    member = registration.register_member(db.session, self._registration(form), language=page_language())
+                except AccountRefused as refusal:
                     db.session.rollback()
                     self._attach(form, refusal)
                 except DomainError as refusal:
@@ -99,15 +94,15 @@ class MemberAccountsView(BaseView):
         return self._render("portal/register.html", form=form, title=gettext("Register an e-service account"))
 
     @staticmethod
-    def _registration(form: RegistrationForm) -> accounts.Registration:
-        return accounts.Registration(
+    def _registration(form: RegistrationForm) -> registration.Registration:
+        return registration.Registration(
             first_name=form.first_name.data, middle_name=form.middle_name.data or None,
             family_name=form.family_name.data or None, email=form.email.data, mobile=form.mobile.data,
             cr_number=form.cr_number.data or None, country=form.country.data, id_type=form.id_type.data,
             id_number=form.id_number.data, password=form.password.data)
 
     @staticmethod
-    def _attach(form, refusal: accounts.AccountRefused) -> None:
+    def _attach(form, refusal: AccountRefused) -> None:
         field = getattr(form, refusal.field, None) if refusal.field else None
         if field is not None:
             field.errors = list(field.errors) + [user_message(refusal)]
@@ -133,17 +128,17 @@ class MemberAccountsView(BaseView):
     def _verify(self, purpose: Purpose):
         if not current_user.is_authenticated:
             return redirect(current_app.appbuilder.get_url_for_login)
-        member = accounts.member_of(db.session, current_user.id)
-        step = accounts.pending_step(member)
+        member = verification_codes.member_of(db.session, current_user.id)
+        step = verification_codes.pending_step(member)
         if step is not purpose:
             return redirect(landing_url(current_user))
         form = CodeForm()
         if request.method == "POST" and form.validate():
             try:
-                accounts.verify_code(db.session, current_user.id, purpose, form.code.data)
+                verification_codes.verify_code(db.session, current_user.id, purpose, form.code.data)
             except CodeRefused as refusal:
                 form.code.errors = list(form.code.errors) + [user_message(refusal)]
-            except accounts.NothingToVerify:
+            except NothingToVerify:
                 return redirect(landing_url(current_user))
             else:
                 if purpose is Purpose.EMAIL:
@@ -162,10 +157,10 @@ class MemberAccountsView(BaseView):
         if not current_user.is_authenticated:
             return redirect(current_app.appbuilder.get_url_for_login)
         try:
-            step = accounts.resend_code(db.session, current_user.id)
+            step = verification_codes.resend_code(db.session, current_user.id)
         except ResendRefused as refusal:
             flash(user_message(refusal), "warning")
-        except accounts.NothingToVerify:
+        except NothingToVerify:
             pass
         else:
             flash(gettext("A new code is on its way.") if step is Purpose.EMAIL
@@ -185,7 +180,7 @@ class MemberAccountsView(BaseView):
             if problem:
                 flash(problem, "danger")
             else:
-                accounts.request_password_reset(db.session, form.email.data, language=page_language())
+                password_reset.request_password_reset(db.session, form.email.data, language=page_language())
                 # The same answer whether or not the address has an account.
                 flash(gettext("If %(email)s belongs to an account, a link to choose a new password is on its "
                               "way. Check your inbox.", email=form.email.data), "info")
@@ -198,7 +193,7 @@ class MemberAccountsView(BaseView):
     @limit_from_config("RATELIMIT_RESET_PER_ACCOUNT", key_func=reset_token_key, methods=["POST"])
     def reset_password(self, token: str):
         try:
-            row = accounts.find_reset(db.session, token)
+            row = password_reset.find_reset(db.session, token)
         except CodeRefused as refusal:
             response = self.render_template("portal/reset_password.html", form=None, invalid=user_message(refusal),
                                             title=gettext("Choose a new password"))
@@ -206,7 +201,7 @@ class MemberAccountsView(BaseView):
         form = ResetPasswordForm(email=row.user.email)
         if request.method == "POST" and form.validate():
             try:
-                accounts.reset_password(db.session, token, form.password.data)
+                password_reset.reset_password(db.session, token, form.password.data)
             except DomainError as refusal:
                 db.session.rollback()
                 flash(user_message(refusal), "danger")

@@ -1,4 +1,4 @@
-"""The e-services dashboard (seed section 2): a greeting and the five services."""
+"""The e-services dashboard: a greeting and the five services."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services.accounts import registration as accounts
+from app.services.accounts import verification_codes
 from views.selfservice.home import dashboard_sections_context
 
 
@@ -44,7 +44,7 @@ class MemberPortalView(BaseView):
     @expose("/")
     @has_access
     def dashboard(self):
-        member = accounts.member_of(db.session, g.user.id)
+        member = verification_codes.member_of(db.session, g.user.id)
         name = member.full_name if member is not None else g.user.get_full_name()
         # The member's companies, memberships, requests and certificates (views.selfservice).
         sections = dashboard_sections_context(member) if member is not None else {}

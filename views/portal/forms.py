@@ -83,7 +83,28 @@ def an_email(form, field) -> None:
         raise ValidationError(_l("Enter an email address like name@example.om.")) from None
 
 
-class RegistrationForm(FlaskForm):
+class NewPasswordChecks:
+    """The password policy and the confirmation, for a form with `password` and `confirm_password`."""
+
+    def account_email(self) -> str | None:
+        raise NotImplementedError
+
+    def validate_password(self, field) -> None:
+        if not field.data or len(field.data) > PASSWORD_MAX_LENGTH:
+            return
+        try:
+            check_password_policy(field.data, self.account_email())
+        except DomainError as error:
+            raise ValidationError(user_message(error)) from None
+
+    def validate_confirm_password(self, field) -> None:
+        try:
+            check_confirmation(self.password.data or "", field.data or "")
+        except DomainError as error:
+            raise ValidationError(user_message(error)) from None
+
+
+class RegistrationForm(NewPasswordChecks, FlaskForm):
     first_name = StringField(_l("First name"), filters=[strip],
                              validators=[DataRequired(REQUIRED), _too_long(NAME_LENGTH), a_person_name])
     middle_name = StringField(_l("Middle name"), filters=[strip],
@@ -127,19 +148,8 @@ class RegistrationForm(FlaskForm):
         except DomainError as error:
             raise ValidationError(user_message(error)) from None
 
-    def validate_password(self, field) -> None:
-        if not field.data or len(field.data) > PASSWORD_MAX_LENGTH:
-            return
-        try:
-            check_password_policy(field.data, self.email.data)
-        except DomainError as error:
-            raise ValidationError(user_message(error)) from None
-
-    def validate_confirm_password(self, field) -> None:
-        try:
-            check_confirmation(self.password.data or "", field.data or "")
-        except DomainError as error:
-            raise ValidationError(user_message(error)) from None
+    def account_email(self) -> str | None:
+        return self.email.data
 
 
 class CodeForm(FlaskForm):
@@ -152,7 +162,7 @@ class ForgotPasswordForm(FlaskForm):
                         validators=[DataRequired(REQUIRED), _too_long(EMAIL_LENGTH), an_email])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(NewPasswordChecks, FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED), _too_long(PASSWORD_MAX_LENGTH)])
     confirm_password = PasswordField(_l("Confirm password"), validators=[DataRequired(REQUIRED)])
 
@@ -161,17 +171,6 @@ class ResetPasswordForm(FlaskForm):
         self._email = email
         self.password.description = password_advice()
 
-    def validate_password(self, field) -> None:
-        if not field.data or len(field.data) > PASSWORD_MAX_LENGTH:
-            return
-        try:
-            check_password_policy(field.data, self._email)
-        except DomainError as error:
-            raise ValidationError(user_message(error)) from None
-
-    def validate_confirm_password(self, field) -> None:
-        try:
-            check_confirmation(self.password.data or "", field.data or "")
-        except DomainError as error:
-            raise ValidationError(user_message(error)) from None
+    def account_email(self) -> str | None:
+        return self._email
 

@@ -11,7 +11,7 @@ from flask_appbuilder.views import expose
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 
-from app.adapters.captcha import make_captcha
+from app.services.accounts.captcha import captcha_for
 from app.services.accounts import login_sessions
 from views.portal.accounts import check_captcha, landing_url, page_language, verification_url
 from views.portal.limits import client_address, limit_from_config, login_account_key
@@ -52,5 +52,5 @@ class GhurfaAuthDBView(AuthDBView):
 
     def _page(self, form):
         return self.render_template(self.login_template, title=self.title, form=form, appbuilder=self.appbuilder,
-                                    captcha=make_captcha(current_app.config), page_language=page_language(),
+                                    captcha=captcha_for(current_app.config), page_language=page_language(),
                                     username_label=_l("Email or user name"))

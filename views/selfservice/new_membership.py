@@ -1,27 +1,14 @@
 """New membership registration: a CR the registry lists under the member, identity check, company data, pay."""
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
-from flask_appbuilder import expose
-from flask_appbuilder.security.decorators import has_access
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from app.adapters.registry import RegistryError
 from app.domain.vouchers import normalise_voucher_code
 from app.extensions import db
 from app.services.membership.quotes import RequestPlan, plan_new_membership
-from app.services.membership.refusals import REFUSALS
-from app.services.membership.access import member_company, refresh_company, refresh_member_companies
-from views.forms import user_message
-from views.selfservice.wizard import (
-    ServiceWizard,
-    choose,
-    clock_today,
-    current_member,
-    grace_days,
-    local_name,
-    registry,
-)
+from app.services.membership.access import member_company
+from views.selfservice.wizard import ServiceWizard, clock_today, grace_days, local_name
 
 
 class SelfServiceNewMembershipView(ServiceWizard):
@@ -54,29 +41,3 @@ class SelfServiceNewMembershipView(ServiceWizard):
             (_l("Date of joining"), plan.details["joined_on"]),
             *([(_l("Voucher code"), plan.voucher.code)] if plan.voucher else []),
         ]
-
-    @expose("/", methods=["GET", "POST"])
-    @has_access
-    def start(self):
-        member = current_member()
-        home = url_for("MemberPortalView.dashboard")
-        if request.method == "POST":
-            cr_number = choose(request.form, "cr_number")
-            try:
-                company = refresh_company(db.session, registry(), member, cr_number)
-            except RegistryError as error:
-                return self.registry_down(error, url_for(".start"))
-            except REFUSALS as refusal:
-                return self.page("selfservice/message.html", 404, message=user_message(refusal),
-                                 link=url_for(".start"))
-            if company is None:
-                abort(404)
-            self.state.clear()
-            self.state.update(cr=cr_number)
-            return redirect(url_for(".details"))
-        try:
-            companies = refresh_member_companies(db.session, registry(), member)
-        except RegistryError as error:
-            return self.registry_down(error, home)
-        return self.page("selfservice/choose_company.html", companies=companies, selected=self.state.get("cr"),
-                         back_url=home)

@@ -12,15 +12,7 @@ from app.extensions import db
 from app.services.membership.quotes import RequestPlan, plan_renewal
 from app.services.membership.refusals import REFUSALS
 from views.forms import user_message
-from views.selfservice.wizard import (
-    MembershipServiceWizard,
-    clock_today,
-    current_member,
-    grace_days,
-    iso,
-    local_name,
-    require_step_up,
-)
+from views.selfservice.wizard import MembershipServiceWizard, clock_today, grace_days
 
 
 class SelfServiceRenewalView(MembershipServiceWizard):
@@ -44,12 +36,8 @@ class SelfServiceRenewalView(MembershipServiceWizard):
         return url_for(".period")
 
     def summary_rows(self, plan: RequestPlan) -> list[tuple]:
-        membership = plan.membership
         return [
-            (_l("CR number"), plan.company.cr_number),
-            (_l("OCCI number"), membership.occi_number),
-            (_l("Grade"), local_name(membership.grade)),
-            (_l("Expiry date"), iso(membership.expires_on)),
+            *self.membership_rows(plan),
             (_l("Renewal period"), _l(RENEWAL_PERIODS[plan.period_months])),
             *([(_l("Voucher code"), plan.voucher.code)] if plan.voucher else []),
         ]
@@ -57,14 +45,9 @@ class SelfServiceRenewalView(MembershipServiceWizard):
     @expose("/period", methods=["GET", "POST"])
     @has_access
     def period(self):
-        member = current_member()
-        found = self.subject(member)
-        if found is None:
-            return redirect(url_for(".start"))
-        company, membership = found
-        gate = require_step_up(company.id, url_for(".period"))
-        if gate is not None:
-            return gate
+        (_, company, membership), elsewhere = self.checked_subject(".period")
+        if elsewhere is not None:
+            return elsewhere
         months = self.state.get("months") or 12
         voucher = self.state.get("voucher") or ""
         error = None

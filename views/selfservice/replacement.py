@@ -1,11 +1,9 @@
 """Extract your certificate (a replacement for a lost one): CR, OCCI number, identity check, data, fee, pay."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from app.extensions import db
 from app.services.membership.quotes import RequestPlan, plan_replacement
-from views.selfservice.wizard import MembershipServiceWizard, clock_today, iso, local_name
+from views.selfservice.wizard import MembershipServiceWizard, clock_today
 
 
 class SelfServiceReplacementView(MembershipServiceWizard):
@@ -17,10 +15,4 @@ class SelfServiceReplacementView(MembershipServiceWizard):
         return plan_replacement(db.session, membership, today=clock_today())
 
     def summary_rows(self, plan: RequestPlan) -> list[tuple]:
-        membership = plan.membership
-        return [
-            (_l("CR number"), plan.company.cr_number),
-            (_l("OCCI number"), membership.occi_number),
-            (_l("Grade"), local_name(membership.grade)),
-            (_l("Expiry date"), iso(membership.expires_on)),
-        ]
+        return self.membership_rows(plan)

@@ -21,11 +21,11 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.adapters.registry import RegistryError, make_registry
 from app.domain.errors import MembershipNeedsRenewal
 from app.domain.money import format_omr, format_ro
 from app.extensions import db
 from app.services.accounts import stepup
+from app.services.registry.connection import RegistryError, registry_for
 from app.infrastructure.clock import now_utc, today
 from app.services.membership.fulfilment import SERVICE_LABELS
 from app.services.payments.checkout import billing_for, start_checkout
@@ -108,7 +108,7 @@ def grace_days() -> int:
 
 
 def registry():
-    return make_registry(current_app.config)
+    return registry_for(current_app.config)
 
 
 def public_url(path: str) -> str:
@@ -119,7 +119,8 @@ def public_url(path: str) -> str:
 
 def require_step_up(company_id: int, return_to: str):
     """None when a fresh PKI proof for this company is in the session, else the redirect to the IdP."""
-    return stepup.require(company_id, return_to)
+    sign_in = stepup.require(company_id, return_to)
+    return redirect(sign_in) if sign_in is not None else None
 
 
 # --- the wizard's answers ---------------------------------------------------------------------
@@ -211,6 +212,39 @@ class ServiceWizard(BaseView, ABC):
         """Stores the details step's answers; returns the URL of the next step."""
         return url_for(".check")
 
+    # The step after the member chose a company, and which of their companies the first page offers.
+    after_company_step = ".details"
+
+    def offered_companies(self, companies: list[Company]) -> list[Company]:
+        return companies
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    def start(self):
+        """The first step of every service: the member chooses one of the companies the registry lists under them."""
+        member = current_member()
+        home = url_for("MemberPortalView.dashboard")
+        if request.method == "POST":
+            cr_number = choose(request.form, "cr_number")
+            try:
+                company = refresh_company(db.session, registry(), member, cr_number)
+            except RegistryError as error:
+                return self.registry_down(error, url_for(".start"))
+            except REFUSALS as refusal:
+                return self.page("selfservice/message.html", 404, message=user_message(refusal),
+                                 link=url_for(".start"))
+            if company is None:
+                abort(404)
+            self.state.clear()
+            self.state.update(cr=cr_number)
+            return redirect(url_for(self.after_company_step))
+        try:
+            companies = refresh_member_companies(db.session, registry(), member)
+        except RegistryError as error:
+            return self.registry_down(error, home)
+        return self.page("selfservice/choose_company.html", companies=self.offered_companies(companies),
+                         selected=self.state.get("cr"), back_url=home)
+
     def summary_rows(self, plan: RequestPlan) -> list[tuple]:
         return []
 
@@ -238,23 +272,22 @@ class ServiceWizard(BaseView, ABC):
         current_app.logger.warning("registry unavailable for %s: %s", self.service, getattr(error, "detail", error))
         return self.page("selfservice/message.html", 503, message=str(error.message), link=back_url)
 
-    def _subject_or_restart(self, member: Member):
+    def checked_subject(self, step: str):
+        """The member, company and membership of a step after the first, with the response to
+        send instead when there is none (back to the start) or no fresh identity check (to the IdP)."""
+        member = current_member()
         found = self.subject(member)
         if found is None:
-            return None, redirect(url_for(".start"))
-        return found, None
+            return (member, None, None), redirect(url_for(".start"))
+        company, membership = found
+        return (member, company, membership), require_step_up(company.id, url_for(step))
 
     @expose("/details", methods=["GET", "POST"])
     @has_access
     def details(self):
-        member = current_member()
-        found, restart = self._subject_or_restart(member)
-        if restart:
-            return restart
-        company, membership = found
-        gate = require_step_up(company.id, url_for(".details"))
-        if gate is not None:
-            return gate
+        (member, company, membership), elsewhere = self.checked_subject(".details")
+        if elsewhere is not None:
+            return elsewhere
         error = refusal = None
         if request.method == "POST":
             try:
@@ -272,14 +305,9 @@ class ServiceWizard(BaseView, ABC):
     @expose("/check", methods=["GET", "POST"])
     @has_access
     def check(self):
-        member = current_member()
-        found, restart = self._subject_or_restart(member)
-        if restart:
-            return restart
-        company, membership = found
-        gate = require_step_up(company.id, url_for(".check"))
-        if gate is not None:
-            return gate
+        (member, company, membership), elsewhere = self.checked_subject(".check")
+        if elsewhere is not None:
+            return elsewhere
         context = {"company": company, "membership": membership, "back_url": self.back_from_check()}
         try:
             plan = self.plan(company, membership)
@@ -335,7 +363,6 @@ def iso(day: dt.date | str | None) -> str:
     return day if isinstance(day, str) else day.isoformat()
 
 
-
 class MembershipServiceWizard(ServiceWizard):
     """Services on an existing membership: choose the CR, then the OCCI number, then the details."""
 
@@ -346,35 +373,23 @@ class MembershipServiceWizard(ServiceWizard):
         membership = member_membership(db.session, member, cr_number, occi_number)
         return (membership.company, membership) if membership is not None else None
 
+    after_company_step = ".membership"
+
     def back_from_details(self) -> str:
         return url_for(".membership")
 
-    @expose("/", methods=["GET", "POST"])
-    @has_access
-    def start(self):
-        member = current_member()
-        home = url_for("MemberPortalView.dashboard")
-        if request.method == "POST":
-            cr_number = choose(request.form, "cr_number")
-            try:
-                company = refresh_company(db.session, registry(), member, cr_number)
-            except RegistryError as error:
-                return self.registry_down(error, url_for(".start"))
-            except REFUSALS as refusal:
-                return self.page("selfservice/message.html", 404, message=user_message(refusal),
-                                 link=url_for(".start"))
-            if company is None:
-                abort(404)
-            self.state.clear()
-            self.state.update(cr=cr_number)
-            return redirect(url_for(".membership"))
-        try:
-            companies = refresh_member_companies(db.session, registry(), member)
-        except RegistryError as error:
-            return self.registry_down(error, home)
-        companies = [c for c in companies if c.memberships]
-        return self.page("selfservice/choose_company.html", companies=companies, selected=self.state.get("cr"),
-                         back_url=home)
+    def offered_companies(self, companies: list[Company]) -> list[Company]:
+        return [company for company in companies if company.memberships]
+
+    def membership_rows(self, plan: RequestPlan) -> list[tuple]:
+        """The membership a request is about, first on the check-your-answers page."""
+        membership = plan.membership
+        return [
+            (_l("CR number"), plan.company.cr_number),
+            (_l("OCCI number"), membership.occi_number),
+            (_l("Grade"), local_name(membership.grade)),
+            (_l("Expiry date"), iso(membership.expires_on)),
+        ]
 
     @expose("/membership", methods=["GET", "POST"])
     @has_access

@@ -14,23 +14,15 @@ after a timeout learns that the first attempt went through, so a refund is never
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
 import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from email.utils import format_datetime
-from typing import Callable
-from urllib.parse import urlsplit
 
 import requests
 
-from .base import GatewayConfigurationError, PaymentGatewayError, format_amount
-from .transaction_search import SIGNED_HEADERS, body_digest
+from .base import PaymentGatewayError, format_amount
+from .transaction_search import SEARCH_PATH, TransactionSearchClient
 
 log = logging.getLogger(__name__)
 
@@ -61,42 +53,16 @@ class RefundRefused(PaymentGatewayError):
     """The gateway refused the refund outright: trying again would not help."""
 
 
-class CyberSourceRefundClient:
-    """Posts refunds to CyberSource's REST API, signed with the REST key."""
+class CyberSourceRefundClient(TransactionSearchClient):
+    """Posts refunds to CyberSource's REST API, signed with the REST key exactly as transaction search is."""
 
-    def __init__(self, base_url: str, merchant_id: str, key_id: str, shared_secret: str, *,
-                 connect_timeout: float = 5.0, read_timeout: float = 20.0,
-                 clock: Callable[[], datetime] | None = None, session: requests.Session | None = None):
-        if not (base_url and merchant_id and key_id and shared_secret):
-            raise GatewayConfigurationError("refunds need the REST URL, merchant id, key id and shared secret")
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise GatewayConfigurationError("the CyberSource REST URL must be http(s)")
-        try:
-            self._key = base64.b64decode(shared_secret, validate=True)
-        except (binascii.Error, ValueError):
-            raise GatewayConfigurationError("the CyberSource REST secret is not base64") from None
-        self.base_url = base_url.rstrip("/")
-        self.base_path = parts.path.rstrip("/")
-        self.host = parts.netloc
-        self.merchant_id = merchant_id
-        self.key_id = key_id
-        self.timeout = (connect_timeout, read_timeout)
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self._session = session or requests.Session()
+    @property
+    def base_path(self) -> str:
+        return self.path[:-len(SEARCH_PATH)]
 
-    def signed_headers(self, path: str, body: bytes) -> dict[str, str]:
-        headers = {"host": self.host, "date": format_datetime(self._clock().astimezone(timezone.utc), usegmt=True),
-                   "digest": body_digest(body), "v-c-merchant-id": self.merchant_id}
-        lines = [f"(request-target): post {path}" if name == "(request-target)" else f"{name}: {headers[name]}"
-                 for name in SIGNED_HEADERS]
-        signature = base64.b64encode(hmac.new(self._key, "\n".join(lines).encode("utf-8"),
-                                              hashlib.sha256).digest()).decode("ascii")
-        headers["signature"] = (f'keyid="{self.key_id}", algorithm="HmacSHA256", '
-                                f'headers="{" ".join(SIGNED_HEADERS)}", signature="{signature}"')
-        headers["content-type"] = "application/json"
-        headers["accept"] = "application/hal+json;charset=utf-8"
-        return headers
+    @property
+    def base_url(self) -> str:
+        return self.url[:-len(SEARCH_PATH)]
 
     def refund(self, request: RefundRequest) -> RefundResult:
         if not _ID_SAFE.fullmatch(request.gateway_transaction_id or ""):
@@ -109,7 +75,7 @@ class CyberSourceRefundClient:
         body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
         try:
             response = self._session.post(self.base_url + path[len(self.base_path):], data=body,
-                                          headers=self.signed_headers(path, body), timeout=self.timeout)
+                                          headers=self.signed_headers(body, path), timeout=self.timeout)
         except requests.RequestException as exc:
             log.warning("refund %s: no answer from the gateway (%s)", request.refund_reference, type(exc).__name__)
             raise RefundFailed(f"no answer from the gateway: {type(exc).__name__}") from exc

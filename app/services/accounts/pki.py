@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, ClassVar
 
 import flask_login
 from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from app.domain.messages import Message, N_
+from app.domain.errors import TranslatableError
+from app.domain.messages import N_
 from app.extensions import db
 from app.saml import state
 from app.saml.sp import ValidatedAssertion
@@ -21,15 +21,10 @@ from models.saml import SamlAssertion
 log = logging.getLogger("ghurfa.pki")
 
 
-class PkiRefusal(Exception):
+class PkiRefusal(TranslatableError):
     """A PKI login or identity check we refuse; nothing has been changed."""
 
-    message_id: ClassVar[str] = N_("The identity check could not be completed. Please try again.")
-
-    def __init__(self, **params: Any) -> None:
-        self.params = dict(params)
-        self.message = Message(self.message_id, self.params)
-        super().__init__(str(self.message))
+    message_id = N_("The identity check could not be completed. Please try again.")
 
 
 class AssertionRejected(PkiRefusal):

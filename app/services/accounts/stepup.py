@@ -1,8 +1,8 @@
 """The identity check before each transaction: the member authenticates at the IdP again, as a signatory of the company.
 
 Self-service flows call `require(company_id, return_to)` before they show company data:
-it answers None when a fresh proof for that company is in the session, else the redirect
-that starts the check. The ACS hands the IdP's answer to `complete()`; `clear()` ends the
+it answers None when a fresh proof for that company is in the session, else the identity
+provider's sign-in request the member must be sent to. The ACS hands the IdP's answer to `complete()`; `clear()` ends the
 proof once the transaction is done.
 """
 from __future__ import annotations
@@ -11,9 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import flask_login
-from flask import current_app, redirect, session
+from flask import current_app, session
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from app.domain.messages import N_
 from app.extensions import db
@@ -96,13 +95,13 @@ def _is_active_signatory(company_id: int, civil_id: str) -> bool:
     ) is not None
 
 
-def begin(company_id: int, return_to: str) -> Response:
-    """Sends the member to the IdP to authenticate afresh (ForceAuthn) for this company."""
+def begin(company_id: int, return_to: str) -> str:
+    """Starts a fresh authentication (ForceAuthn) for this company; returns the IdP's sign-in request to send the member to."""
     path = state.safe_return_path(return_to) or state.dashboard_path()
     url, request_id = ServiceProvider(_config()).authn_request(force_authn=True, relay_state=path)
     state.remember_request(request_id, PURPOSE, path, now_utc(_config()), company_id=int(company_id))
     clear()
-    return redirect(url)
+    return url
 
 
 def complete(assertion: ValidatedAssertion, pending: state.PendingRequest) -> str:
@@ -158,8 +157,8 @@ def current_proof(company_id: int) -> StepUpProof | None:
     return proof
 
 
-def require(company_id: int, return_to: str) -> Response | None:
-    """None when a fresh proof for the company exists; else the redirect that starts the check."""
+def require(company_id: int, return_to: str) -> str | None:
+    """None when a fresh proof for the company exists; else the IdP's sign-in request that starts the check."""
     if current_proof(company_id) is not None:
         return None
     return begin(company_id, return_to)

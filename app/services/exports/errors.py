@@ -1,21 +1,36 @@
-"""Refusals of the auditor's services (exports, reports), with translatable messages like the domain's errors."""
+"""Refusals of the auditor's services (exports, reports), with translatable messages."""
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from app.domain.errors import TranslatableError
+from app.domain.messages import N_
 
-from app.domain.messages import Message, N_
+
+class AuditorRequestError(TranslatableError):
+    """A request an export or report cannot serve; nothing was read, sent or logged."""
 
 
-class AuditorRequestError(Exception):
-    """A request an export or report cannot serve; nothing was read, sent or logged.
+class ExportError(AuditorRequestError):
+    """An export that cannot be made; nothing was sent and nothing logged."""
 
-    Shaped like app.domain.errors.DomainError (`message_id`, `params`, `message`), so the
-    web layer renders it the same way: `err.message.translate(gettext)`.
-    """
 
-    message_id: ClassVar[str] = N_("The request could not be completed.")
+class UnknownEntity(ExportError):
+    message_id = N_("There is no list called “%(name)s” to export.")
 
-    def __init__(self, **params: Any) -> None:
-        self.params: dict[str, Any] = dict(params)
-        self.message = Message(self.message_id, self.params)
-        super().__init__(str(self.message))
+
+class UnknownFormat(ExportError):
+    message_id = N_("Exports come as CSV or XLSX, not “%(format)s”.")
+
+
+class InvalidDateRange(ExportError):
+    message_id = N_("The start date %(start)s is after the end date %(end)s.")
+
+
+class NoDateToFilterOn(ExportError):
+    message_id = N_("The list “%(name)s” has no date to select a period on.")
+
+
+class TooManyRowsForExcel(ExportError):
+    message_id = N_(
+        "An Excel sheet holds at most %(limit)s rows and this list has %(count)s. "
+        "Narrow the filter or export CSV."
+    )

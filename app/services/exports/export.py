@@ -12,19 +12,24 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import Date, DateTime, Numeric, Select, String, case, cast, func, literal, literal_column, select
+from sqlalchemy import Date, DateTime, Select, func, select
 from sqlalchemy.orm import Session
 
-from app.domain.messages import N_
 from app.services.audit import trail as audit
 from app.infrastructure import xlsx_stream
-from app.services.exports.errors import AuditorRequestError
+from app.services.exports.cells import chain, csv_converter, format_in_database, xlsx_converter
+from app.services.exports.errors import (
+    InvalidDateRange,
+    NoDateToFilterOn,
+    TooManyRowsForExcel,
+    UnknownEntity,
+    UnknownFormat,
+)
 from app.infrastructure.clock import now_utc, today
 from app.services.exports.catalogue import (
     BOOL,
@@ -44,53 +49,7 @@ MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_FORMULA_START = frozenset("=+-@\t\r")
 _CSV_FLUSH_CHARS = 64 * 1024
-
-
-class ExportError(AuditorRequestError):
-    """An export that cannot be made; nothing was sent and nothing logged."""
-
-
-class UnknownEntity(ExportError):
-    message_id = N_("There is no list called “%(name)s” to export.")
-
-
-class UnknownFormat(ExportError):
-    message_id = N_("Exports come as CSV or XLSX, not “%(format)s”.")
-
-
-class InvalidDateRange(ExportError):
-    message_id = N_("The start date %(start)s is after the end date %(end)s.")
-
-
-class NoDateToFilterOn(ExportError):
-    message_id = N_("The list “%(name)s” has no date to select a period on.")
-
-
-class TooManyRowsForExcel(ExportError):
-    message_id = N_(
-        "An Excel sheet holds at most %(limit)s rows and this list has %(count)s. "
-        "Narrow the filter or export CSV."
-    )
-
-
-def neutralise(text: str | None) -> str | None:
-    """Text that a spreadsheet would run as a formula is kept as text by a leading apostrophe."""
-    if text and text[0] in _FORMULA_START:
-        return "'" + text
-    return text
-
-
-def omr_text(baisa: int | None) -> str | None:
-    """25000 -> '25.000': exact decimal text of rials, for CSV."""
-    if baisa is None:
-        return None
-    if baisa < 0:
-        rials, rest = divmod(-baisa, 1000)
-        return f"-{rials}.{rest:03d}"
-    rials, rest = divmod(baisa, 1000)
-    return f"{rials}.{rest:03d}"
 
 
 @dataclass
@@ -201,82 +160,6 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-# Every converter takes None (an empty cell) and gives None back.
-def _datetime_text(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.isoformat(" ", "seconds")
-
-
-def _json_text(value: Any) -> str | None:
-    return None if value is None else neutralise(json.dumps(value, ensure_ascii=False, sort_keys=True))
-
-
-def _csv_converter(kind: str) -> Callable[[Any], Any] | None:
-    if kind == MONEY:
-        return omr_text
-    if kind == DATETIME:
-        return _datetime_text
-    if kind == BOOL:
-        yes, no = gettext("Yes"), gettext("No")
-        return lambda v: None if v is None else (yes if v else no)
-    if kind == JSON:
-        return _json_text
-    if kind in (NUMBER, DATE):
-        return None  # the csv module writes ints and ISO dates as they are
-    return neutralise
-
-
-def _xlsx_converter(kind: str) -> Callable[[Any], Any]:
-    cell = {MONEY: xlsx_stream.money_cell, NUMBER: xlsx_stream.number_cell, DATE: xlsx_stream.date_cell,
-            DATETIME: xlsx_stream.datetime_cell}.get(kind)
-    if cell is None:
-        text = _csv_converter(kind)
-        cell = lambda v: xlsx_stream.text_cell(text(v))  # noqa: E731
-    return lambda v: None if v is None else cell(v)
-
-
-def _sql_formatted(expression, kind: str, dialect: str):
-    """The CSV text of a column computed by the database, or None where Python must do it.
-
-    Same rules as the Python converters (formula neutralising, exact rials, timestamps to
-    the second); letting the database do them keeps a million-row CSV export from spending
-    its time in per-cell Python calls.
-    """
-    if kind == TEXT_KIND:
-        first = func.substr(expression, 1, 1)
-        return case((first.in_(sorted(_FORMULA_START)), literal("'", String).concat(expression)), else_=expression)
-    if kind == DATETIME and dialect == "postgresql":
-        return func.to_char(expression, literal_column("'YYYY-MM-DD HH24:MI:SS'"))
-    if kind == DATETIME and dialect == "sqlite":
-        return func.strftime(literal_column("'%Y-%m-%d %H:%M:%S'"), expression)
-    if kind == MONEY and dialect == "postgresql":
-        return cast(func.round(cast(expression, Numeric) / literal_column("1000"), 3), String)
-    if kind == MONEY and dialect == "sqlite":
-        magnitude = case((expression < 0, -expression), else_=expression)
-        text = func.printf(literal_column("'%d.%03d'"), magnitude / literal_column("1000"),
-                           magnitude % literal_column("1000"))
-        return case((expression < 0, literal("-", String).concat(text)), else_=text)
-    return None
-
-
-def _format_in_database(statement: Select, columns, dialect: str) -> tuple[Select, set[int]]:
-    """Rewrites the CSV columns the database can format; returns the statement and their positions."""
-    done, selected = set(), []
-    for index, (column, selected_column) in enumerate(zip(columns, statement.selected_columns)):
-        formatted = None if column.derive else _sql_formatted(selected_column.element, column.kind, dialect)
-        if formatted is None:
-            selected.append(selected_column)
-        else:
-            selected.append(formatted.label(column.key))
-            done.add(index)
-    return statement.with_only_columns(*selected, maintain_column_froms=True), done
-
-
-def _chain(first: Callable, then: Callable | None) -> Callable:
-    if then is None:
-        return first
-    return lambda v: then(first(v))
-
-
 def _order(entity: Entity, statement: Select, order_by: tuple[str, str] | None) -> Select:
     table = entity.model.__table__
     pk = list(table.primary_key.columns)
@@ -326,7 +209,7 @@ def open_export(session: Session, request: ExportRequest, config: Mapping) -> Ex
     in_database: set[int] = set()
     dialect = session.get_bind().dialect.name
     if request.fmt == "csv" and dialect in ("postgresql", "sqlite"):
-        statement, in_database = _format_in_database(statement, columns, dialect)
+        statement, in_database = format_in_database(statement, columns, dialect)
     if request.criteria is not None:
         statement = request.criteria(statement)
     statement = _date_range(entity, statement, request.date_from, request.date_to)
@@ -336,14 +219,14 @@ def open_export(session: Session, request: ExportRequest, config: Mapping) -> Ex
             raise TooManyRowsForExcel(limit=xlsx_stream.MAX_ROWS - 1, count=count)
     statement = _order(entity, statement, request.order_by)
 
-    make = _csv_converter if request.fmt == "csv" else _xlsx_converter
+    make = csv_converter if request.fmt == "csv" else xlsx_converter
     converters = []
     # Headers and every translated cell (statuses, yes/no) are fixed now, in the reader's language.
     with force_locale(request.language):
         context = DeriveContext(today=today(config), grace_days=int(config.get("GRACE_DAYS", 30)), gettext=gettext)
         for index, column in enumerate(columns):
             convert = None if index in in_database else make(column.kind)
-            converters.append(_chain(column.derive(context), convert) if column.derive else convert)
+            converters.append(chain(column.derive(context), convert) if column.derive else convert)
         header = [str(c.label) for c in columns]
         title = str(entity.title)
     stamp = now_utc(config).strftime("%Y%m%d-%H%M")

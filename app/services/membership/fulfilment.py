@@ -22,6 +22,7 @@ from app.domain.membership import certificate_dates_valid
 from app.domain.messages import Message, N_
 from app.services.certificates.issue import issue_certificate
 from app.infrastructure.counters import allocate_occi_number
+from app.services.notifications.links import page_link
 from app.services.notifications.outbox import queue_message
 from app.services.membership.refusals import BilingualText
 from app.infrastructure.transitions import change_status
@@ -29,8 +30,6 @@ from models import Certificate, Grade, Member, Membership, ServiceOrder, Voucher
 
 log = logging.getLogger("ghurfa.fulfilment")
 
-RECEIPT_PATH = "/services/receipt/{reference}"
-CERTIFICATE_PATH = "/services/certificates/{serial}.pdf"
 
 SERVICE_LABELS = {
     "new_membership": N_("New membership registration"),
@@ -56,10 +55,6 @@ NEXT_WITH_CERTIFICATE = N_("Download your new membership certificate below. We h
                            "this receipt to you by email and SMS.")
 NEXT_WITHOUT_CERTIFICATE = N_("The membership has passed its expiry date, so no new certificate "
                               "could be issued: it will be issued when you renew the membership.")
-
-
-def public_url(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 @dataclass(frozen=True)
@@ -193,8 +188,9 @@ def _queue_messages(session: Session, order: ServiceOrder, certificate: Certific
         "reference": order.reference,
         "occi_number": result["occi_number"],
         "expires_on": result["expires_on"],
-        "receipt_url": public_url(RECEIPT_PATH.format(reference=order.reference)),
-        "certificate_url": public_url(CERTIFICATE_PATH.format(serial=certificate.serial)) if certificate else None,
+        "receipt_url": page_link(current_app.config, "receipt", reference=order.reference),
+        "certificate_url": page_link(current_app.config, "certificate", serial=certificate.serial)
+        if certificate else None,
     }
     queue_message(
         session, template="service_fulfilled", language=language,

@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain import fees as domain_fees
 from app.domain import quotes as domain_quotes
 from app.domain import vouchers as domain_vouchers
 from app.domain.errors import MembershipNeedsRenewal, NoScheduleInForce, SameGrade
 from app.domain.membership import MembershipStatus, is_current, membership_status
 from app.domain.quotes import Quote
-from app.services.membership.fee_schedules import schedule_in_force
+from app.services.membership.fee_schedules import domain_schedule, domain_voucher, schedule_in_force
 from app.services.membership.refusals import (
     AlreadyMember,
     BilingualText,
@@ -54,25 +53,6 @@ class RequestPlan:
     def fingerprint(self) -> str:
         """What the member saw: total and dates. A confirm that no longer matches is refused."""
         return f"{self.quote.total}:{self.details.get('new_expiry', '')}:{self.quoted_on.isoformat()}"
-
-
-def domain_schedule(schedule: FeeSchedule) -> domain_fees.FeeSchedule:
-    return domain_fees.FeeSchedule(
-        effective_from=schedule.effective_from,
-        annual_fees={fee.grade.code: fee.annual_fee for fee in schedule.grade_fees},
-        registration_fee=schedule.registration_fee,
-        replacement_fee=schedule.replacement_fee,
-        name_change_fee=schedule.name_change_fee,
-        grade_change_fee=schedule.grade_change_fee,
-        late_fee_per_month=schedule.late_fee_per_month,
-    )
-
-
-def domain_voucher(voucher: Voucher) -> domain_vouchers.Voucher:
-    return domain_vouchers.Voucher(
-        code=voucher.code, kind=voucher.kind, value=voucher.value, valid_from=voucher.valid_from,
-        valid_to=voucher.valid_to, use_limit=voucher.use_limit, times_used=voucher.times_used,
-    )
 
 
 def _schedule(session: Session, today: dt.date) -> FeeSchedule:

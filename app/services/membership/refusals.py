@@ -8,12 +8,10 @@ through `REFUSALS`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
-
 from flask_babel import get_locale
 
-from app.domain.errors import DomainError
-from app.domain.messages import Message, N_
+from app.domain.errors import DomainError, TranslatableError
+from app.domain.messages import N_
 
 
 @dataclass(frozen=True)
@@ -30,15 +28,8 @@ class BilingualText:
         return self.en or self.ar
 
 
-class ServiceRefusal(Exception):
+class ServiceRefusal(TranslatableError):
     """A self-service request refused before anything was changed."""
-
-    message_id: ClassVar[str] = N_("The request could not be completed.")
-
-    def __init__(self, **params: Any) -> None:
-        self.params: dict[str, Any] = dict(params)
-        self.message = Message(self.message_id, self.params)
-        super().__init__(str(self.message))
 
 
 # What a view catches to show the member why a request cannot go ahead.

@@ -21,7 +21,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.adapters.delivery import DeliveryFailed, InvalidMessage
+from app.adapters.delivery import AdapterConfigError, DeliveryFailed, InvalidMessage
 from app.adapters.mail import MailMessage, make_mailer
 from app.adapters.sms import SmsMessage, make_sms_sender
 from app.infrastructure.clock import now_utc

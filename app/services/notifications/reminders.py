@@ -28,12 +28,12 @@ from app.services.notifications.bulk_outbox import OutgoingMessage, queue_many
 from app.infrastructure.bulk_sql import bulk_insert_ignore
 from app.infrastructure.clock import MUSCAT, now_utc, today as chamber_today
 from app.services.notifications.contacts import verified_contacts
+from app.services.notifications.links import page_link
 from app.domain.messages import N_
 from app.services.audit import trail as audit
 from app.services.membership.refusals import ServiceRefusal
 from models import Company, Membership, ReminderSent
 
-RENEWAL_PATH = "/services/renewal/"
 CHUNK = 1000
 
 
@@ -68,17 +68,17 @@ def send_due_reminders(session: Session, config: Mapping, *, chunk: int | None =
         .order_by(Membership.id)
     ).all()
     counts = {"candidates": len(candidates), "reminders": 0, "messages": 0, "no_recipient": 0, "already_sent": 0}
-    base_url = (config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    renewal_url = page_link(config, "renewal")
     for start in range(0, len(candidates), chunk):
         part = candidates[start:start + chunk]
-        _send_chunk(session, part, offsets, window, today, now, sms_at, base_url, counts)
+        _send_chunk(session, part, offsets, window, today, now, sms_at, renewal_url, counts)
         session.commit()
         if heartbeat:
             heartbeat(len(part))
     return counts
 
 
-def _send_chunk(session: Session, part, offsets, window, today, now, sms_at, base_url, counts) -> None:
+def _send_chunk(session: Session, part, offsets, window, today, now, sms_at, renewal_url, counts) -> None:
     sent: dict[tuple[int, dt.date], set[int]] = {}
     for membership_id, offset, expires_on in session.execute(
         select(ReminderSent.membership_id, ReminderSent.offset_days, ReminderSent.expires_on)
@@ -114,7 +114,7 @@ def _send_chunk(session: Session, part, offsets, window, today, now, sms_at, bas
         for contact in contacts[row.company_id]:
             messages.append(OutgoingMessage(
                 template=template_for(offset), language=contact.language,
-                context=_context(row, contact, base_url),
+                context=_context(row, contact, renewal_url),
                 # Per member: two signatories of one company each get their own message.
                 dedupe_key=f"reminder:{row.id}:{row.expires_on.isoformat()}:{offset}:{contact.member_id}",
                 email=contact.email, mobile=contact.mobile, user_id=contact.user_id,
@@ -128,14 +128,14 @@ def _mark_sent(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, i
     return set(bulk_insert_ignore(session, ReminderSent.__table__, rows, key, key))
 
 
-def _context(row, contact, base_url: str) -> dict[str, Any]:
+def _context(row, contact, renewal_url: str) -> dict[str, Any]:
     arabic = contact.language == "ar"
     return {
         "name": contact.name,
         "company": (row.name_ar if arabic else row.name_en) or row.name_en or row.name_ar,
         "occi_number": row.occi_number,
         "expires_on": format_date(row.expires_on, "long", locale="ar" if arabic else "en"),
-        "renewal_url": f"{base_url}{RENEWAL_PATH}",
+        "renewal_url": renewal_url,
     }
 
 
@@ -158,10 +158,10 @@ def remind_now(session: Session, membership: Membership, config: Mapping) -> int
     row = SimpleNamespace(id=membership.id, occi_number=membership.occi_number, expires_on=membership.expires_on,
                           name_en=company.name_en, name_ar=company.name_ar)
     offset = (membership.expires_on - today).days
-    base_url = (config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    renewal_url = page_link(config, "renewal")
     press = uuid.uuid4().hex[:12]
     messages = [OutgoingMessage(
-        template=template_for(offset), language=contact.language, context=_context(row, contact, base_url),
+        template=template_for(offset), language=contact.language, context=_context(row, contact, renewal_url),
         dedupe_key=f"reminder:{membership.id}:{membership.expires_on.isoformat()}:now:{press}:{contact.member_id}",
         email=contact.email, mobile=contact.mobile, user_id=contact.user_id,
         not_before=now, sms_not_before=sms_not_before(config, now),

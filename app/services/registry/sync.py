@@ -23,6 +23,7 @@ from app.adapters.registry import CommercialRegistry
 from app.adapters.registry.base import MAX_BATCH
 from app.services.audit.trail import append_entries, current_actor
 from app.services.notifications.bulk_outbox import OutgoingMessage, queue_many
+from app.services.notifications.links import page_link, page_path
 from app.infrastructure.clock import now_utc
 from app.services.registry.companies import ReferenceCodes
 from app.services.notifications.contacts import verified_contacts
@@ -35,7 +36,7 @@ log = logging.getLogger("ghurfa.registry_sync")
 
 STATE_ID = 1
 # Where a member applies each kind of change (the self-service wizards).
-SERVICE_PATHS = {"name": "/services/name-change/", "grade": "/services/grade-change/"}
+SERVICE_PAGES = {"name": "name_change", "grade": "grade_change"}
 TEMPLATES = {"name": "registry_name_changed", "grade": "registry_grade_changed"}
 
 
@@ -147,7 +148,6 @@ def notify_pending_changes(session: Session, config: Mapping, chunk: int = 1000)
     """Tells the members of each company about its new pending changes, once; returns the messages queued."""
     now = now_utc(config)
     sms_at = sms_not_before(config, now)
-    base_url = (config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     old_grade, new_grade = aliased(Grade), aliased(Grade)
     queued = 0
     while True:
@@ -174,7 +174,7 @@ def notify_pending_changes(session: Session, config: Mapping, chunk: int = 1000)
                         "old_name": change.old_name_ar if arabic else change.old_name_en,
                         "new_name": change.new_name_ar if arabic else change.new_name_en,
                         "old_grade": _grade_name(old, arabic), "new_grade": _grade_name(new, arabic),
-                        "service_url": f"{base_url}{SERVICE_PATHS[change.kind]}",
+                        "service_url": page_link(config, SERVICE_PAGES[change.kind]),
                     },
                     dedupe_key=f"registry_change:{change.id}:{contact.member_id}",
                     email=contact.email, mobile=contact.mobile, user_id=contact.user_id,
@@ -238,7 +238,7 @@ def pending_changes_for_member(session: Session, member: Member) -> list[Pending
         else:
             values = (_grade_name(old, False), _grade_name(old, True), _grade_name(new, False), _grade_name(new, True))
         result.append(PendingChange(change.id, company.id, company.cr_number, company.name_en, company.name_ar,
-                                    change.kind, *values, change.detected_at, SERVICE_PATHS[change.kind]))
+                                    change.kind, *values, change.detected_at, page_path(SERVICE_PAGES[change.kind])))
     return result
 
 

@@ -1,4 +1,4 @@
-"""Demonstration data for development: the seed's companies and memberships, a fee schedule, and a user per role.
+"""Demonstration data for development: the chamber's example companies and memberships, a fee schedule, and a user per role.
 
 Never loaded in production. Dates are relative to today, so the demo always shows one
 membership about to expire, one expired and others active.

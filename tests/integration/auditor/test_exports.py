@@ -182,7 +182,7 @@ def test_the_database_formats_csv_cells_exactly_as_python_would(app, kind, value
     """A CSV export lets the database format text, amounts and timestamps; it must match the Python rules."""
     from sqlalchemy import BigInteger, DateTime, String, literal
 
-    from app.services.exports.export import _csv_converter, _sql_formatted
+    from app.services.exports.cells import csv_converter as _csv_converter, sql_formatted as _sql_formatted
 
     sql_type = {"money": BigInteger(), "text": String(), "datetime": DateTime()}[kind]
     with app.app_context():

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from app.infrastructure import xlsx_stream as x
-from app.services.exports.export import neutralise, omr_text
+from app.services.exports.cells import neutralise, omr_text
 
 
 def _book(header, rows, **kwargs) -> bytes:

@@ -195,3 +195,12 @@ def test_schedules_compare_by_value():
     assert seed_schedule() == seed_schedule()
     assert seed_schedule() != seed_schedule(registration_fee=1)
     assert isinstance(seed_schedule(), FeeSchedule)
+
+
+def test_a_schedule_taking_effect_today_is_in_force():
+    from app.domain.fees import is_in_force
+
+    assert is_in_force(date(2020, 1, 1), today=date(2020, 1, 1))
+    assert not is_in_force(date(2020, 1, 2), today=date(2020, 1, 1))
+    with pytest.raises(ScheduleAlreadyInForce):
+        check_schedule_editable(seed_schedule(date(2020, 1, 1)), date(2020, 1, 1))
