@@ -94,9 +94,8 @@ def fee_schedule(app) -> None:
 
 
 def counter_ready(app) -> dict:
-    """Today fixed, the fee schedule, the company with its membership and certificate, PUBLIC_BASE_URL set."""
+    """Today fixed, the fee schedule, and the company with its membership and certificate."""
     set_today(app)
-    app.config["PUBLIC_BASE_URL"] = "http://localhost"
     fee_schedule(app)
     return company_with_certificate(app)
 
