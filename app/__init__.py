@@ -104,6 +104,9 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     install_engine_hooks()
     db.init_app(app)
     audit.install(FsaSession)
+    from app.services.certificates.lifecycle import watch_certificates
+
+    watch_certificates(FsaSession)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -18,11 +18,14 @@ WRITE_PERMISSIONS = "can_add|can_edit|can_delete|can_post|can_put"
 STAFF_MANAGED_VIEWS = (
     "CompanyView|SignatoryView|MembershipView|CertificateView|ServiceOrderView"
     "|OrderLineView|PaymentView|DuplicatePaymentView|NotificationView|RegistryFlagView|JobRunView"
+    "|CounterView|RefundView|CounterVisitView"
 )
 STAFF_READ_VIEWS = (
     "GradeView|FeeScheduleView|GradeFeeView|VoucherView|VoucherRedemptionView|GovernorateView|MemberView"
 )
-STAFF_ACTIONS = "can_settle_review|can_resend|can_run_job"
+# Approving a refund (can_approve_refund) and running a job (ScheduledJobsView) are the Admin's alone.
+STAFF_ACTIONS = ("can_settle_review|can_resend|can_run_job|can_revoke|can_reissue|can_archive|can_remind"
+                 "|can_serve|can_cash_up|can_close_day|can_request_refund")
 
 # The read-only REST API (views/api) with its OpenAPI document and Swagger UI: Auditor and Admin only.
 API_VIEWS = (
@@ -42,7 +45,7 @@ FAB_ROLES = {
         [f"^({STAFF_READ_VIEWS})$", f"^({READ_PERMISSIONS})$"],
         [f"^({BACK_OFFICE_MENUS}|Companies|Signatories|Memberships|Certificates|Service requests"
          "|Payments|Duplicate payments|Notifications|Registry flags|Job runs|Grades|Fee schedules|Vouchers|Governorates"
-         "|Member accounts)$",
+         "|Member accounts|Refunds|Cash-up|Counter visits)$",
          "^menu_access$"],
         ["^(UserInfoEditView|ResetMyPasswordView|UserDBModelView)$", "^(can_this_form_get|can_this_form_post|can_userinfo|userinfoedit|resetmypassword)$"],
         ["^ReportsView$", "^(can_.*|menu_access)$"],
@@ -52,6 +55,7 @@ FAB_ROLES = {
         [AUDITOR_READ_VIEWS, f"^({READ_PERMISSIONS})$"],
         ["^(AuditLogView|ExportView|ReportsView|AuditVerifyView)$", "^(can_verify|can_export|can_reports|can_index)$"],
         ["^(UserDBModelView)$", "^(can_userinfo)$"],
+        ["^CounterView$", "^can_cash_up$"],
         [f"^({API_VIEWS}|OpenApi|SwaggerView)$", "^(can_get|can_info|can_show)$"],
     ],
     MEMBER: [

@@ -17,3 +17,5 @@ from models.jobs import JobLock  # noqa: F401
 from models.reminder import ReminderSent  # noqa: F401
 from models.registry_sync import RegistryChange, RegistryFlag, RegistrySyncState  # noqa: F401
 from models.operations import SchedulerHeartbeat  # noqa: F401
+from models.refund import Refund  # noqa: F401
+from models.counter_service import CashEntry, CashUp, CounterPayment, CounterVisit  # noqa: F401

@@ -45,6 +45,8 @@ class Company(Audited, Timestamps, Model):
     cr_status: Mapped[str] = mapped_column(String(12), nullable=False, default="active")
     cr_expires_on: Mapped[dt.date | None] = mapped_column(Date)
     registry_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Archived from the back office: hidden from lists, kept for history and exports; never deleted.
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     governorate = relationship("Governorate")
     registry_grade = relationship("Grade")
@@ -74,6 +76,7 @@ class Signatory(Audited, Timestamps, Model):
     role: Mapped[str | None] = mapped_column(String(80))
     # Removed at the registry: kept for history, but no longer allowed to act.
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     company: Mapped[Company] = relationship(back_populates="signatories")
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from flask_appbuilder import Model
 from flask_babel import gettext
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.membership import STATUS_LABELS, membership_status
@@ -28,6 +28,8 @@ class Membership(Audited, Timestamps, Model):
     grade_id: Mapped[int] = mapped_column(ForeignKey("grade.id"), nullable=False)
     joined_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
     expires_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    # Archived from the back office: hidden from lists, kept for history and exports; never deleted.
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     company = relationship("Company", back_populates="memberships")
     grade = relationship("Grade")

@@ -1,7 +1,7 @@
 """Emails that carry a membership certificate: the certificate whose PDF is attached when sent.
 
 Revision ID: 0018_notification_attachment
-Revises: 0016_vouchers
+Revises: 0017_counter_refunds
 Create Date: 2026-12-07 05:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0018_notification_attachment"
-down_revision = "0016_vouchers"
+down_revision = "0017_counter_refunds"
 branch_labels = None
 depends_on = None
 

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 
 def register(appbuilder: AppBuilder) -> None:
-    from views.admin import chamber, companies, duplicates, fee_schedule_editor, fee_schedules, members, records
-    from views.admin import registry_flags, vouchers
+    from views.admin import chamber, companies, counter, duplicates, fee_schedule_editor, fee_schedules, jobs, members
+    from views.admin import records, refunds, registry_flags, vouchers
 
     for view, name, label, category, icon in (
         (chamber.GradeView, "Grades", _l("Grades"), "Chamber", "fa-signal"),
@@ -22,8 +22,12 @@ def register(appbuilder: AppBuilder) -> None:
         (records.ServiceOrderView, "Service requests", _l("Service requests"), "Payments", "fa-shopping-cart"),
         (records.PaymentView, "Payments", _l("Payments"), "Payments", "fa-credit-card"),
         (duplicates.DuplicatePaymentView, "Duplicate payments", _l("Duplicate payments"), "Payments", "fa-clone"),
+        (refunds.RefundView, "Refunds", _l("Refunds"), "Payments", "fa-undo"),
+        (counter.CounterView, "Cash-up", _l("Cash-up"), "Payments", "fa-money"),
+        (records.CounterVisitView, "Counter visits", _l("Counter visits"), "Payments", "fa-user"),
         (records.NotificationView, "Notifications", _l("Notifications"), "Operations", "fa-envelope"),
         (records.JobRunView, "Job runs", _l("Job runs"), "Operations", "fa-clock-o"),
+        (jobs.ScheduledJobsView, "Scheduled jobs", _l("Scheduled jobs"), "Operations", "fa-play-circle"),
         (registry_flags.RegistryFlagView, "Registry flags", _l("Registry flags"), "Operations", "fa-flag"),
         (records.AuditLogView, "Audit log", _l("Audit log"), "Audit", "fa-history"),
     ):

@@ -6,11 +6,13 @@ from flask_babel import lazy_gettext as _l
 
 from models import Member
 from views.admin.base import ReadOnlyModelView
+from views.admin.history import MemberHistory
 
 
-class MemberView(ReadOnlyModelView):
+class MemberView(MemberHistory, ReadOnlyModelView):
     list_title = _l("Member accounts")
     show_title = _l("Member account")
+    show_template = "admin/member_show.html"
     datamodel = SQLAInterface(Member)
     list_columns = ["user.username", "first_name", "family_name", "mobile", "id_type", "id_number", "cr_number",
                     "language", "created_at"]

@@ -12,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.services.certificates.issue import certificate_pdf, find_for_check
-from models import AuditEntry, Certificate, JobRun, Notification, OrderLine, Payment, ServiceOrder
+from app.services.certificates.lifecycle import REVOKE_REASONS
+from models import AuditEntry, Certificate, CounterVisit, JobRun, Notification, OrderLine, Payment, ServiceOrder
 from views import display
+from views.admin.certificate_actions import CertificateLifecycleActions
 from views.admin.base import ReadOnlyModelView, omr
 from views.admin.orders import OrderReviewActions
 from views.auditor.audit import AuditTrailMixin
@@ -31,21 +33,28 @@ def pdf_link(serial: str) -> Markup:
         url_for("CertificateView.pdf", serial=serial), serial)
 
 
-class CertificateView(ReadOnlyModelView):
+def revoke_reason_label(reason) -> str:
+    return gettext(REVOKE_REASONS[reason]) if reason in REVOKE_REASONS else ""
+
+
+class CertificateView(CertificateLifecycleActions, ReadOnlyModelView):
     list_title = _l("Certificates")
     show_title = _l("Certificate")
     datamodel = SQLAInterface(Certificate)
-    base_permissions = ["can_list", "can_show", "can_download"]
-    list_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "created_at"]
-    search_columns = ["serial", "membership", "issued_on", "expires_on"]
+    base_permissions = ["can_list", "can_show", "can_download", "can_revoke", "can_reissue"]
+    show_template = "admin/certificate_show.html"
+    list_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "revoked_at", "created_at"]
+    search_columns = ["serial", "membership", "issued_on", "expires_on", "revoked_at", "revoke_reason"]
     search_lookups = {"membership": MEMBERSHIP_LOOKUPS}
-    show_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "snapshot", "created_at"]
+    show_columns = ["serial", "membership", "issued_on", "expires_on", "superseded_by", "superseded_at",
+                    "revoked_at", "revoked_by", "revoke_reason", "revoke_note", "snapshot", "created_at"]
     label_columns = {
         "serial": _l("Serial"), "membership": _l("Membership"), "issued_on": _l("Date of issue"),
         "expires_on": _l("Date of expiry"), "superseded_by": _l("Superseded by"), "snapshot": _l("Printed data"),
-        "created_at": _l("Created"),
+        "created_at": _l("Created"), "superseded_at": _l("Superseded at"), "revoked_at": _l("Revoked at"),
+        "revoked_by": _l("Revoked by"), "revoke_reason": _l("Reason for revoking"), "revoke_note": _l("Details"),
     }
-    formatters_columns = {"snapshot": pretty_json, "serial": pdf_link}
+    formatters_columns = {"snapshot": pretty_json, "serial": pdf_link, "revoke_reason": revoke_reason_label}
 
     @expose("/pdf/<string:serial>")
     @has_access
@@ -95,7 +104,7 @@ class ServiceOrderView(OrderReviewActions, ReadOnlyModelView):
     datamodel = SQLAInterface(ServiceOrder)
     base_permissions = ["can_list", "can_show", "can_settle_review"]
     related_views = [OrderLineView, PaymentView]
-    show_template = "appbuilder/general/model/show_cascade.html"
+    show_template = "admin/order_show.html"
     list_columns = ["reference", "service", "company", "membership", "status", "total", "quoted_on", "created_at"]
     search_columns = ["reference", "service", "status", "company", "membership", "user", "quoted_on", "created_at",
                       "paid_at"]
@@ -153,6 +162,25 @@ class NotificationView(ReadOnlyModelView):
         return redirect(self.get_redirect())
 
 
+class CounterVisitView(ReadOnlyModelView):
+    list_title = _l("Counter visits")
+    show_title = _l("Counter visit")
+    datamodel = SQLAInterface(CounterVisit)
+    base_order = ("checked_at", "desc")
+    list_columns = ["checked_at", "company", "service", "civil_id", "served_by", "order"]
+    search_columns = ["company", "civil_id", "served_by", "checked_at", "order"]
+    search_lookups = {"company": COMPANY_LOOKUPS, "order": ORDER_LOOKUPS}
+    show_columns = ["checked_at", "company", "service", "civil_id", "signatory", "id_card_checked", "served_by",
+                    "order", "contact_email", "contact_mobile", "language"]
+    label_columns = {
+        "checked_at": _l("When"), "company": _l("Company"), "service": _l("Service"),
+        "civil_id": _l("Civil ID checked"), "signatory": _l("Signatory at the registry"),
+        "id_card_checked": _l("Civil ID card checked"), "served_by": _l("Served by"),
+        "order": _l("Service request"), "contact_email": _l("Email"), "contact_mobile": _l("Mobile"),
+        "language": _l("Language"),
+    }
+
+
 class JobRunView(ReadOnlyModelView):
     list_title = _l("Job runs")
     show_title = _l("Job run")
@@ -176,10 +204,10 @@ class AuditLogView(AuditTrailMixin, ReadOnlyModelView):
     list_columns = ["seq", "at", "actor", "action", "entity", "entity_id"]
     search_columns = ["at", "actor", "action", "entity", "entity_id"]
     # Before and after are shown field by field, with their labels, under the entry (AuditTrailMixin).
-    show_columns = ["seq", "at", "actor", "user_id", "action", "entity", "entity_id", "prev_hash", "hash"]
+    show_columns = ["seq", "at", "actor", "user_id", "action", "entity", "entity_id", "reason", "prev_hash", "hash"]
     label_columns = {
         "seq": _l("No."), "at": _l("When"), "actor": _l("Who"), "user_id": _l("User id"), "action": _l("Action"),
         "entity": _l("Record type"), "entity_id": _l("Record"), "before": _l("Before"), "after": _l("After"),
-        "prev_hash": _l("Previous hash"), "hash": _l("Hash"),
+        "reason": _l("Reason"), "prev_hash": _l("Previous hash"), "hash": _l("Hash"),
     }
     formatters_columns = {"actor": display.actor}

@@ -113,6 +113,12 @@ class ChamberInterface(SQLAInterface):
     def query_count(self, query, filters=None, select_columns=None) -> int:
         if not (filters and filters.filters) and not select_columns:
             return table_cache.get(self.session, self.obj.__table__.name, "count", lambda: self._count(query, None, None))
+        if not select_columns and all(getattr(f, "fixed", False) for f in filters.filters):
+            # A list's standing filter (archived records hidden) counts like the unfiltered list: cached
+            # until a commit changes the table.
+            kind = ("count",) + tuple(type(f).__name__ for f in filters.filters)
+            return table_cache.get(self.session, self.obj.__table__.name, kind,
+                                   lambda: self._count(query, filters, None))
         return self._count(query, filters, select_columns)
 
     def _count(self, query, filters, select_columns) -> int:

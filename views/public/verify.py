@@ -6,9 +6,17 @@ from flask_appbuilder import BaseView, expose
 
 from app.extensions import db, limiter
 from app.services.certificates.issue import certificate_status, find_for_check, latest_in_chain
-from app.infrastructure.clock import today
+from app.infrastructure.clock import MUSCAT, today
+from markupsafe import Markup
 
 CHECK_LIMIT = "30 per minute"
+
+
+def muscat_date(moment) -> str:
+    """A stored (naive UTC) moment as the Muscat calendar date."""
+    import datetime as dt
+
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone(MUSCAT).date().isoformat()
 
 
 class CertificateCheckView(BaseView):
@@ -29,11 +37,13 @@ class CertificateCheckView(BaseView):
         return self._page(certificate, asked=True, serial="")
 
     def _page(self, certificate, *, asked: bool, serial: str):
-        status = newer = None
+        status = newer = revoked_on = None
         if certificate is not None:
             status = certificate_status(certificate, today(current_app.config))
             if status == "superseded":
                 newer = latest_in_chain(db.session, certificate)
+            elif status == "revoked":
+                revoked_on = Markup('<bdi dir="ltr">%s</bdi>') % muscat_date(certificate.revoked_at)
         response = self.render_template("public/verify.html", certificate=certificate, status=status,
-                                        newer=newer, asked=asked, serial=serial)
+                                        newer=newer, revoked_on=revoked_on, asked=asked, serial=serial)
         return response, (404 if asked and certificate is None else 200)

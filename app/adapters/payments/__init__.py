@@ -13,12 +13,13 @@ from .base import (
 from .cybersource import TEST_ENDPOINT, CyberSourceGateway
 from .sandbox import DEFAULT_ACTION_URL, SandboxGateway
 from .sandbox_ledger import load_or_create_secret
+from .refunds import CyberSourceRefundClient, RefundFailed, RefundRefused, RefundRequest, RefundResult
 from .transaction_search import TransactionSearchClient
 
 __all__ = [
     "BillingDetails", "CheckoutRequest", "CyberSourceGateway", "Decision", "ExpectedPayment",
     "GatewayConfigurationError", "GatewayQueryFailed", "GatewayReply", "InvalidCheckoutRequest",
-    "PaymentGateway", "PaymentGatewayError", "ReplyError", "ReplyMismatch", "ReplyMissingField",
+    "PaymentGateway", "PaymentGatewayError", "RefundFailed", "RefundRefused", "RefundRequest", "RefundResult", "ReplyError", "ReplyMismatch", "ReplyMissingField",
     "ReplySignatureInvalid", "SandboxGateway", "SandboxNotAllowedInProduction",
     "TransactionSearchClient", "ensure_matches", "format_amount", "is_production",
     "make_gateway", "parse_amount",
@@ -40,14 +41,18 @@ def _number(config: Mapping, key: str, default: float) -> float:
 
 
 def make_cybersource(config: Mapping) -> CyberSourceGateway:
-    search_client = None
+    search_client = refund_client = None
     if config.get("CYBERSOURCE_QUERY_URL"):
-        search_client = TransactionSearchClient(
-            config["CYBERSOURCE_QUERY_URL"], config.get("CYBERSOURCE_MERCHANT_ID", ""),
-            config.get("CYBERSOURCE_API_KEY_ID", ""), config.get("CYBERSOURCE_API_SECRET", ""),
-            connect_timeout=_number(config, "CYBERSOURCE_CONNECT_TIMEOUT", 5.0),
-            read_timeout=_number(config, "CYBERSOURCE_READ_TIMEOUT", 20.0))
+        # Transaction search and refunds: the same REST API, signed with the same key.
+        rest = dict(base_url=config["CYBERSOURCE_QUERY_URL"], merchant_id=config.get("CYBERSOURCE_MERCHANT_ID", ""),
+                    key_id=config.get("CYBERSOURCE_API_KEY_ID", ""),
+                    shared_secret=config.get("CYBERSOURCE_API_SECRET", ""),
+                    connect_timeout=_number(config, "CYBERSOURCE_CONNECT_TIMEOUT", 5.0),
+                    read_timeout=_number(config, "CYBERSOURCE_READ_TIMEOUT", 20.0))
+        search_client = TransactionSearchClient(**rest)
+        refund_client = CyberSourceRefundClient(**rest)
     return CyberSourceGateway(
+        refund_client=refund_client,
         access_key=config.get("CYBERSOURCE_ACCESS_KEY", ""),
         profile_id=config.get("CYBERSOURCE_PROFILE_ID", ""),
         secret_key=config.get("CYBERSOURCE_SECRET_KEY", ""),

@@ -229,3 +229,11 @@ class PaymentGateway(abc.ABC):
 
         The caller still compares amount and currency with its order (`ensure_matches`).
         """
+
+    def refund(self, request):
+        """Refund (part of) a payment this gateway took; RefundResult, or RefundFailed / RefundRefused."""
+        raise GatewayConfigurationError(f"{type(self).__name__} cannot refund")
+
+    def find_refund(self, refund_reference: str):
+        """The refund the gateway holds under this reference (RefundResult), or None if it holds none."""
+        raise GatewayConfigurationError(f"{type(self).__name__} cannot look up refunds")

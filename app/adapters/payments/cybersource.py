@@ -10,6 +10,7 @@ from .base import (
 )
 from .base import parse_amount
 from .secure_acceptance import SecureAcceptanceForms, scrub_card_numbers
+from .refunds import CyberSourceRefundClient, RefundRequest, RefundResult, refund_in_summaries
 from .transaction_search import TransactionSearchClient
 
 TEST_ENDPOINT = "https://testsecureacceptance.cybersource.com/pay"
@@ -79,10 +80,25 @@ class CyberSourceGateway(SecureAcceptanceForms):
     def __init__(self, *, access_key: str, profile_id: str, secret_key: str,
                  endpoint: str = TEST_ENDPOINT,
                  search_client: TransactionSearchClient | None = None,
+                 refund_client: CyberSourceRefundClient | None = None,
                  clock: Callable[[], datetime] | None = None):
         super().__init__(access_key=access_key, profile_id=profile_id, secret_key=secret_key,
                          action_url=endpoint, clock=clock)
         self.search_client = search_client
+        self.refund_client = refund_client
+
+    def refund(self, request: RefundRequest) -> RefundResult:
+        if self.refund_client is None:
+            raise GatewayConfigurationError("CyberSource refunds are not configured")
+        return self.refund_client.refund(request)
+
+    def find_refund(self, refund_reference: str) -> RefundResult | None:
+        """Asks transaction search whether a refund with this reference went through."""
+        if self.search_client is None:
+            raise GatewayConfigurationError("CyberSource transaction search is not configured")
+        if not _QUERY_SAFE.fullmatch(refund_reference or ""):
+            raise InvalidCheckoutRequest("reference_number")
+        return refund_in_summaries(self.search_client.search_by_reference(refund_reference), refund_reference)
 
     def query(self, reference_number: str, transaction_uuid: str) -> GatewayReply | None:
         """The best payment found for this attempt: ACCEPT before REVIEW before the rest.

@@ -16,6 +16,7 @@ from .base import (
     CURRENCY_EXPONENTS, Decision, GatewayReply, PaymentGatewayError, SandboxNotAllowedInProduction,
     parse_amount,
 )
+from .refunds import RefundRefused, RefundRequest, RefundResult
 from .sandbox_ledger import SandboxCheckout, SandboxLedger, fold_checkouts
 from .secure_acceptance import (
     LOCALES, REQUEST_SIGNED_FIELDS, SecureAcceptanceForms, read_signed_reply,
@@ -351,3 +352,43 @@ class SandboxGateway(SecureAcceptanceForms):
                 return read_signed_reply(checkout.reply, secret_key=self._secret_key)
         return None
 
+
+    # --- refunds ----------------------------------------------------------------
+
+    def refund(self, request: RefundRequest) -> RefundResult:
+        """Pays back (part of) an accepted sandbox payment, once per refund reference."""
+
+        def decide(records):
+            for record in records:
+                if record.get("kind") == "refund" and record.get("refund_reference") == request.refund_reference:
+                    return []  # already done: the same answer again, nothing new
+            paid = None
+            for checkout in fold_checkouts(records).values():
+                reply = checkout.reply or {}
+                if (checkout.request.get("reference_number") == request.order_reference
+                        and checkout.request.get("transaction_uuid") == request.transaction_uuid
+                        and reply.get("decision") == Decision.ACCEPT.value):
+                    paid = parse_amount(reply.get("req_amount") or "0", request.currency)
+            if paid is None:
+                raise RefundRefused("the sandbox took no such payment")
+            refunded = sum(int(r["amount_baisa"]) for r in records if r.get("kind") == "refund"
+                           and r.get("order_reference") == request.order_reference
+                           and r.get("transaction_uuid") == request.transaction_uuid)
+            if refunded + request.amount_baisa > paid:
+                raise RefundRefused("more than was paid")
+            return [{"kind": "refund", "refund_reference": request.refund_reference,
+                     "order_reference": request.order_reference, "transaction_uuid": request.transaction_uuid,
+                     "amount_baisa": request.amount_baisa, "refund_id": uuid.uuid4().hex,
+                     "at": self.now().isoformat()}]
+
+        self.ledger.update(decide)
+        found = self.find_refund(request.refund_reference)
+        log.info("sandbox refund %s of %s baisa for %s", request.refund_reference, request.amount_baisa,
+                 request.order_reference)
+        return found
+
+    def find_refund(self, refund_reference: str) -> RefundResult | None:
+        for record in self.ledger.records():
+            if record.get("kind") == "refund" and record.get("refund_reference") == refund_reference:
+                return RefundResult(refund_id=record["refund_id"], status="REFUNDED")
+        return None

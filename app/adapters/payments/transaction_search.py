@@ -92,14 +92,15 @@ class TransactionSearchClient:
         self._clock = clock or _utcnow
         self._session = session or requests.Session()
 
-    def signed_headers(self, body: bytes) -> dict[str, str]:
+    def signed_headers(self, body: bytes, path: str | None = None) -> dict[str, str]:
+        """Headers signing a POST of `body` to `path` (the search's own path by default)."""
         headers = {
             "host": self.host,
             "date": format_datetime(self._clock().astimezone(timezone.utc), usegmt=True),
             "digest": body_digest(body),
             "v-c-merchant-id": self.merchant_id,
         }
-        text = signing_string(headers, "POST", self.path)
+        text = signing_string(headers, "POST", path or self.path)
         signature = base64.b64encode(
             hmac.new(self._key, text.encode("utf-8"), hashlib.sha256).digest()).decode("ascii")
         headers["signature"] = (f'keyid="{self.key_id}", algorithm="HmacSHA256", '

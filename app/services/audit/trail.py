@@ -48,6 +48,27 @@ def acting_as(actor: str, user_id: int | None = None) -> Iterator[None]:
         _actor.reset(token)
 
 
+_reason: contextvars.ContextVar[str | None] = contextvars.ContextVar("ghurfa_audit_reason", default=None)
+
+
+@contextlib.contextmanager
+def because(reason: str | None) -> Iterator[None]:
+    """Write `reason` beside every change recorded inside the block (why an admin changed a record)."""
+    token = _reason.set((reason or "").strip()[:500] or None)
+    try:
+        yield
+    finally:
+        _reason.reset(token)
+
+
+def current_reason() -> str | None:
+    """The reason given for the changes being written: set by `because`, or by a view for its request."""
+    reason = _reason.get()
+    if reason is None and has_request_context():
+        reason = getattr(g, "audit_reason", None)
+    return reason
+
+
 def current_actor() -> tuple[str, int | None]:
     explicit = _actor.get()
     if explicit:
@@ -125,6 +146,8 @@ def chained_fields(row: dict[str, Any]) -> dict[str, Any]:
         "before": row["before"],
         "after": row["after"],
         "prev_hash": row["prev_hash"],
+        # Covered only where given, so entries written before reasons existed keep their hashes.
+        **({"reason": row["reason"]} if row.get("reason") is not None else {}),
     }
 
 
@@ -205,10 +228,12 @@ def append_entries(session: Session, rows: list[dict[str, Any]], *, actor: str, 
     ).first()
     seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
     now = utcnow()
+    reason = current_reason()
     values = []
     for row in rows:
         seq += 1
-        record = {"seq": seq, "at": now, "actor": actor, "user_id": user_id, "prev_hash": prev_hash, **row}
+        record = {"seq": seq, "at": now, "actor": actor, "user_id": user_id, "prev_hash": prev_hash,
+                  "reason": reason, **row}
         record["hash"] = prev_hash = entry_hash(chained_fields(record))
         values.append(record)
     conn.execute(insert(AuditEntry), values)
@@ -246,7 +271,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
     cols = [AuditEntry.id, AuditEntry.seq, AuditEntry.at, AuditEntry.actor, AuditEntry.user_id,
             AuditEntry.action, AuditEntry.entity, AuditEntry.entity_id, AuditEntry.before,
-            AuditEntry.after, AuditEntry.prev_hash, AuditEntry.hash]
+            AuditEntry.after, AuditEntry.prev_hash, AuditEntry.hash, AuditEntry.reason]
     while True:
         rows = session.execute(
             select(*cols).where(AuditEntry.seq >= expected_seq).order_by(AuditEntry.seq).limit(batch)

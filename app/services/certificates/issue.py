@@ -42,9 +42,10 @@ def snapshot_of(membership: Membership, *, serial: str, issued_on: dt.date) -> d
 
 
 def current_certificate(session: Session, membership_id: int) -> Certificate | None:
+    """The membership's certificate in force: neither superseded nor revoked (it may have expired)."""
     return session.scalar(
         select(Certificate).where(Certificate.membership_id == membership_id,
-                                  Certificate.superseded_by_id.is_(None))
+                                  Certificate.superseded_by_id.is_(None), Certificate.revoked_at.is_(None))
         .order_by(Certificate.id.desc()).limit(1)
     )
 
@@ -76,7 +77,14 @@ def issue_certificate(session: Session, membership: Membership, *, order: Servic
     session.flush()
     if previous is not None:
         previous.superseded_by_id = certificate.id
+        previous.superseded_at = _utcnow()
     return certificate
+
+
+def _utcnow() -> dt.datetime:
+    from app.infrastructure.clock import now_utc
+
+    return now_utc(current_app.config)
 
 
 def verify_url(certificate: Certificate) -> str:
@@ -99,7 +107,9 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
 
 def certificate_status(certificate: Certificate, today: dt.date) -> str:
-    """valid, expired, or superseded (a newer certificate replaced it)."""
+    """revoked, superseded (a newer certificate replaced it), expired or valid: never valid unless all is well."""
+    if certificate.revoked_at is not None:
+        return "revoked"
     if certificate.superseded_by_id is not None:
         return "superseded"
     return "expired" if certificate.expires_on < today else "valid"

@@ -304,6 +304,7 @@ def _audit_log(language: str):
         (Column("entity_id", _l("Record")), AuditEntry.entity_id),
         (Column("before", _l("Before"), JSON), AuditEntry.before),
         (Column("after", _l("After"), JSON), AuditEntry.after),
+        (Column("reason", _l("Reason")), AuditEntry.reason),
         (Column("prev_hash", _l("Previous hash")), AuditEntry.prev_hash),
         (Column("hash", _l("Hash")), AuditEntry.hash),
     ])

@@ -115,7 +115,8 @@ def member_membership(session: Session, member: Member, cr_number: str, occi_num
 def member_certificate(session: Session, member: Member, serial: str) -> Certificate | None:
     """A certificate of a company the member signs for; None for anyone else's."""
     certificate = session.scalar(select(Certificate).where(Certificate.serial == serial))
-    if certificate is None:
+    # A revoked certificate is never handed out again, not even to its company.
+    if certificate is None or certificate.revoked_at is not None:
         return None
     if member_company(session, member, certificate.membership.company.cr_number) is None:
         return None

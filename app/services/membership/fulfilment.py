@@ -163,8 +163,16 @@ def _queue_messages(session: Session, order: ServiceOrder, certificate: Certific
     member = session.scalar(select(Member).where(Member.user_id == order.user_id))
     user = order.user
     result = order.details["result"]
+    # Served at the counter: the contact staff typed (prefilled from the member's account).
+    contact = order.details.get("contact")
+    if contact:
+        name, language, email, mobile = contact["name"], contact["language"], contact["email"], contact["mobile"]
+    else:
+        name = greeting_name(session, member) if member else f"{user.first_name} {user.last_name}"
+        language, email = (member.language if member else "en"), user.email
+        mobile = member.mobile if member else None
     context = {
-        "name": greeting_name(session, member) if member else f"{user.first_name} {user.last_name}",
+        "name": name,
         "service": Translated(Message(SERVICES[order.service])),
         "outcome": Translated(outcome_message(order)),
         "next_steps": Translated(next_steps_message(order)),
@@ -176,8 +184,8 @@ def _queue_messages(session: Session, order: ServiceOrder, certificate: Certific
         if certificate else None,
     }
     queue_message(
-        session, template="service_fulfilled", language=member.language if member else "en",
-        context=context, email=user.email, mobile=member.mobile if member else None,
+        session, template="service_fulfilled", language=language,
+        context=context, email=email, mobile=mobile,
         user_id=order.user_id, dedupe_key=f"order:{order.reference}:fulfilled",
         certificate_id=certificate.id if certificate is not None else None,
     )

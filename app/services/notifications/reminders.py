@@ -12,7 +12,9 @@ still gets the reminder that is due then.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from babel.dates import format_date
@@ -27,6 +29,9 @@ from app.infrastructure.bulk_sql import bulk_insert_ignore
 from app.infrastructure.clock import MUSCAT, now_utc, today as chamber_today
 from app.services.notifications.contacts import verified_contacts
 from app.services.notifications.links import page_link
+from app.domain.messages import N_
+from app.services.audit import trail as audit
+from app.services.membership.refusals import ServiceRefusal
 from models import Company, Membership, ReminderSent
 
 CHUNK = 1000
@@ -132,3 +137,38 @@ def _context(row, contact, renewal_url: str) -> dict[str, Any]:
         "expires_on": format_date(row.expires_on, "long", locale="ar" if arabic else "en"),
         "renewal_url": renewal_url,
     }
+
+
+class NoOneToRemind(ServiceRefusal):
+    message_id = N_("No verified member signs for this company, so there is nobody to remind.")
+
+
+def remind_now(session: Session, membership: Membership, config: Mapping) -> int:
+    """Staff's "Send reminder now": the reminder due for the membership's expiry, at once (commits).
+
+    Not counted as a scheduled offset, so the scheduled reminders still go; each press
+    queues its own messages. Returns how many messages were queued.
+    """
+    today = chamber_today(config)
+    now = now_utc(config)
+    contacts = verified_contacts(session, [membership.company_id]).get(membership.company_id)
+    if not contacts:
+        raise NoOneToRemind()
+    company = membership.company
+    row = SimpleNamespace(id=membership.id, occi_number=membership.occi_number, expires_on=membership.expires_on,
+                          name_en=company.name_en, name_ar=company.name_ar)
+    offset = (membership.expires_on - today).days
+    renewal_url = page_link(config, "renewal")
+    press = uuid.uuid4().hex[:12]
+    messages = [OutgoingMessage(
+        template=template_for(offset), language=contact.language, context=_context(row, contact, renewal_url),
+        dedupe_key=f"reminder:{membership.id}:{membership.expires_on.isoformat()}:now:{press}:{contact.member_id}",
+        email=contact.email, mobile=contact.mobile, user_id=contact.user_id,
+        not_before=now, sms_not_before=sms_not_before(config, now),
+    ) for contact in contacts]
+    queued = queue_many(session, messages)
+    audit.record(session, "remind", "membership", str(membership.id),
+                 {"occi_number": membership.occi_number, "expires_on": membership.expires_on.isoformat(),
+                  "messages": queued})
+    session.commit()
+    return queued

@@ -27,7 +27,6 @@ ACCEPTED = {
     ("app/domain/errors.py", "app/services/accounts/stepup.py"): "refusal classes",
     ("app/domain/errors.py", "app/services/exports/errors.py"): "refusal classes",
     ("views/admin/chamber.py", "views/admin/chamber.py"): "ModelView attributes",
-    ("views/admin/chamber.py", "views/admin/companies.py"): "ModelView attributes",
     ("views/admin/companies.py", "views/admin/companies.py"): "ModelView attributes",
     ("views/api/resources.py", "views/api/resources.py"): "REST API attributes",
     ("app/services/exports/catalogue.py", "views/api/resources.py"): "the same list of models imported",
@@ -55,6 +54,21 @@ ACCEPTED = {
     ("views/selfservice/grade_change.py", "views/selfservice/replacement.py"): "wizard class declarations",
     ("views/selfservice/renewal.py", "views/selfservice/wizard.py"): "a wizard step's route and checked subject",
     ("views/selfservice/wizard.py", "views/selfservice/wizard.py"): "a wizard step's route and checked subject",
+    ("app/adapters/mail.py", "app/services/counter/visits.py"): "dataclass fields of a contact",
+    ("app/adapters/payments/base.py", "app/adapters/payments/refunds.py"): "dataclass fields of a request",
+    ("app/services/certificates/lifecycle.py", "views/admin/scale.py"): "installing session or engine listeners",
+    ("app/services/records/history.py", "app/services/records/history.py"):
+        "the company page's and the member page's lists, each its own query",
+    ("views/admin/certificate_actions.py", "views/admin/refunds.py"): "an exposed route finding its record or 404",
+    ("views/admin/counter.py", "views/admin/counter.py"): "exposed routes: decorators and permission names",
+    ("views/admin/counter.py", "views/admin/refunds.py"): "exposed routes: decorators and permission names",
+    ("views/admin/counter.py", "views/admin/reminders.py"): "exposed routes: decorators and permission names",
+    ("views/admin/history.py", "views/admin/history.py"): "the company page's and member page's routes",
+    ("views/admin/members.py", "views/admin/refunds.py"): "ModelView attributes",
+    ("views/admin/records.py", "views/admin/records.py"): "ModelView attributes",
+    ("views/admin/records.py", "views/admin/refunds.py"): "ModelView attributes",
+    ("views/admin/refunds.py", "views/admin/refunds.py"): "the approve and reject routes: decorators and form check",
+    ("views/admin/refunds.py", "views/admin/reminders.py"): "exposed routes: decorators and permission names",
 }
 
 

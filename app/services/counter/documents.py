@@ -1,0 +1,121 @@
+"""The counter's printed papers: the bilingual A4 receipt (with a QR code to the public receipt check)
+and the bilingual credit note of a refund. English with Latin digits, Arabic with Arabic-Indic digits."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext
+from xhtml2pdf import pisa
+
+from app.certificates.images import qr_data_uri
+from app.certificates.pdf import CERTIFICATE_BASE_CSS, RESOURCE_PREFIX, _font_files, _Resources, resource_policy
+from app.domain.arabic import to_arabic_indic
+from app.domain.messages import N_
+from app.domain.money import format_omr, format_omr_ar
+from app.domain.quotes import LINE_LABELS
+from app.infrastructure.clock import MUSCAT
+from app.domain.labels import SERVICES as SERVICE_LABELS
+from models import CounterPayment, Refund, ServiceOrder
+
+RECEIPT_CHECK_PATH = "/verify/receipt/{token}"
+METHOD_LABELS = {
+    "cash": N_("Cash"), "cheque": N_("Cheque"), "transfer": N_("Bank transfer"), "card_terminal": N_("Card terminal"),
+    "gateway": N_("Card (online payment gateway)"),
+}
+
+
+class DocumentRenderFailed(RuntimeError):
+    pass
+
+
+def both(message_id: str, **params) -> tuple[str, str]:
+    """A label in English and in Arabic, whatever the reader's language (a printed document carries both)."""
+    with force_locale("en"):
+        en = gettext(message_id, **params)
+    with force_locale("ar"):
+        ar = gettext(message_id, **params)
+    return en, to_arabic_indic(ar)
+
+
+def money(baisa: int) -> tuple[str, str]:
+    return format_omr(baisa), to_arabic_indic(format_omr_ar(baisa))
+
+
+def muscat(moment: dt.datetime) -> tuple[str, str]:
+    text = moment.replace(tzinfo=dt.timezone.utc).astimezone(MUSCAT).strftime("%Y-%m-%d %H:%M")
+    return f"{text} (Asia/Muscat)", to_arabic_indic(text) + " (توقيت مسقط)"
+
+
+def receipt_check_url(counter: CounterPayment) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + RECEIPT_CHECK_PATH.format(token=counter.receipt_token)
+
+
+def _order_facts(order: ServiceOrder) -> dict:
+    company = order.company
+    return {
+        "reference": order.reference, "reference_ar": to_arabic_indic(order.reference),
+        "company_en": company.name_en, "company_ar": company.name_ar,
+        "cr_number": company.cr_number, "cr_number_ar": to_arabic_indic(company.cr_number),
+        "service": both(SERVICE_LABELS[order.service]),
+        "lines": [(both(LINE_LABELS[line.kind]) if line.kind in LINE_LABELS else (line.kind, line.kind),
+                   money(line.amount)) for line in order.lines],
+        "total": money(order.total),
+    }
+
+
+def _render(template: str, values: dict, qr_url: str | None) -> bytes:
+    fonts = _font_files(Path(current_app.static_folder) / "vendor" / "fonts")
+    by_name = {f"{RESOURCE_PREFIX}font/{key}": str(path) for key, path in fonts.items()}
+    if qr_url:
+        by_name[f"{RESOURCE_PREFIX}qr"] = qr_data_uri(qr_url)
+    html = render_template(template, resource=RESOURCE_PREFIX, chamber_en=current_app.config["CHAMBER_NAME_EN"],
+                           chamber_ar=current_app.config["CHAMBER_NAME_AR"], **values)
+    out = io.BytesIO()
+    context = pisa.pisaDocument(html, dest=out, link_callback=_Resources(by_name).resolve,
+                                resource_policy=resource_policy(fonts.values()), default_css=CERTIFICATE_BASE_CSS,
+                                encoding="utf-8")
+    if getattr(context, "err", 0):
+        raise DocumentRenderFailed(template)
+    return out.getvalue()
+
+
+def receipt_pdf(counter: CounterPayment) -> bytes:
+    """The A4 receipt of a counter payment."""
+    order = counter.order
+    method = both(METHOD_LABELS[counter.method])
+    details = []
+    if counter.cheque_number:
+        details.append((both(N_("Cheque number")), (counter.cheque_number, to_arabic_indic(counter.cheque_number))))
+    if counter.bank:
+        details.append((both(N_("Bank")), (counter.bank, counter.bank)))
+    if counter.transfer_reference:
+        details.append((both(N_("Transfer reference")),
+                        (counter.transfer_reference, to_arabic_indic(counter.transfer_reference))))
+    if counter.terminal_reference:
+        details.append((both(N_("Terminal reference")),
+                        (counter.terminal_reference, to_arabic_indic(counter.terminal_reference))))
+    if counter.card_last4:
+        details.append((both(N_("Card ending")), (counter.card_last4, to_arabic_indic(counter.card_last4))))
+    url = receipt_check_url(counter)
+    return _render("documents/receipt.html", {
+        "order": _order_facts(order), "method": method, "details": details, "paid_at": muscat(counter.received_at),
+        "served_by": counter.received_by, "check_url": url,
+    }, url)
+
+
+def credit_note_pdf(refund: Refund) -> bytes:
+    """The credit note of a refund paid back."""
+    order = refund.order
+    lines = [line for line in order.lines if refund.scope == "full" or line.id in (refund.line_ids or [])]
+    return _render("documents/credit_note.html", {
+        "order": _order_facts(order), "number": refund.credit_note_number,
+        "number_ar": to_arabic_indic(refund.credit_note_number or ""),
+        "refund_reference": refund.reference, "refund_reference_ar": to_arabic_indic(refund.reference),
+        "lines": [(both(LINE_LABELS[line.kind]) if line.kind in LINE_LABELS else (line.kind, line.kind),
+                   money(line.amount)) for line in lines],
+        "amount": money(refund.amount), "method": both(METHOD_LABELS[refund.method or "gateway"]),
+        "refunded_at": muscat(refund.refunded_at), "reason": refund.reason, "approved_by": refund.decided_by,
+    }, None)
