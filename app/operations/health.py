@@ -55,7 +55,6 @@ def check_database() -> Check:
 def check_migrations() -> Check:
     from sqlalchemy import text
 
-    from app import BASE_DIR
     from app.extensions import db
 
     try:
@@ -63,7 +62,7 @@ def check_migrations() -> Check:
             current = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
     except Exception as exc:
         return Check("migrations", False, f"unknown ({type(exc).__name__})")
-    heads = migration_heads(str(BASE_DIR / "migrations"))
+    heads = migration_heads(current_app.extensions["migrate"].directory)
     if current == set(heads):
         return Check("migrations", True, "at head " + ", ".join(sorted(heads)))
     return Check("migrations", False, f"database at {', '.join(sorted(current)) or 'nothing'}, "

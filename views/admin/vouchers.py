@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, ValidationError
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from app.domain.errors import DomainError
 from app.domain.money import format_omr, parse_omr

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.services.accounts import verification_codes
 from app.services.accounts.member_names import greeting_name
-from views.portal.accounts import page_language
+from views.display import language as page_language
 from views.selfservice.home import dashboard_sections_context
 
 

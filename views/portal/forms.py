@@ -86,8 +86,11 @@ def an_email(form, field) -> None:
 class NewPasswordChecks:
     """The password policy and the confirmation, for a form with `password` and `confirm_password`."""
 
+    _email: str | None = None
+
     def account_email(self) -> str | None:
-        raise NotImplementedError
+        """The account's email, which a password may not contain."""
+        return self._email
 
     def validate_password(self, field) -> None:
         if not field.data or len(field.data) > PASSWORD_MAX_LENGTH:
@@ -171,24 +174,13 @@ class ResetPasswordForm(NewPasswordChecks, FlaskForm):
         self._email = email
         self.password.description = password_advice()
 
-    def account_email(self) -> str | None:
-        return self._email
 
 
+class ChangePasswordForm(ResetPasswordForm):
+    """A new password for the logged-in member, who proves the current one."""
 
-class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED),
                                                                          _too_long(PASSWORD_MAX_LENGTH)])
-    password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED), _too_long(PASSWORD_MAX_LENGTH)])
-    confirm_password = PasswordField(_l("Confirm password"), validators=[DataRequired(REQUIRED)])
-
-    def __init__(self, *args, email: str | None = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._email = email
-        self.password.description = password_advice()
-
-    validate_password = ResetPasswordForm.validate_password
-    validate_confirm_password = ResetPasswordForm.validate_confirm_password
 
 
 class ChangeEmailForm(FlaskForm):

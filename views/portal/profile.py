@@ -1,7 +1,7 @@
 """A member's profile: their details, a new password, a new email or mobile (proved by a code), the language."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, request, session, url_for
+from flask import abort, flash, g, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, no_cache
 from flask_babel import gettext
@@ -34,6 +34,13 @@ def _member():
     if member is None:
         abort(403)
     return member
+
+
+def _purpose(kind: str) -> Purpose:
+    """The contact a profile URL names (email or mobile); any other word is not found."""
+    if kind not in PURPOSES:
+        abort(404)
+    return PURPOSES[kind]
 
 
 class MemberProfileView(BaseView):
@@ -86,11 +93,7 @@ class MemberProfileView(BaseView):
     @limit_attempts_from_config("RATELIMIT_CODE_PER_ACCOUNT", key_func=account_key, methods=["POST"])
     def change_contact(self, kind: str):
         member = _member()
-        purpose = PURPOSES.get(kind)
-        if purpose is None:
-            from flask import abort
-
-            abort(404)
+        purpose = _purpose(kind)
         if purpose is Purpose.EMAIL:
             form, request_change = ChangeEmailForm(), profile.request_email_change
         else:
@@ -115,11 +118,7 @@ class MemberProfileView(BaseView):
     @limit_attempts_from_config("RATELIMIT_CODE_PER_ACCOUNT", key_func=account_key, methods=["POST"])
     def confirm_contact(self, kind: str):
         member = _member()
-        purpose = PURPOSES.get(kind)
-        if purpose is None:
-            from flask import abort
-
-            abort(404)
+        purpose = _purpose(kind)
         target = profile.pending_contact(db.session, member, purpose)
         if target is None:
             return redirect(url_for(".show"))

@@ -9,30 +9,21 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
 from app.domain.errors import ContactUnchanged, CurrentPasswordWrong, EmailTaken, NoContactChangePending
 from app.domain.identifiers import normalise_mobile_number
-from app.domain.verification import (
-    ChallengeState,
-    CodeUsed,
-    Purpose,
-    clean_typed_code,
-    code_digest,
-    digests_match,
-    refusal_before_compare,
-    wrong_code,
-)
+from app.domain.verification import ChallengeState, Purpose, refusal_before_compare
 from app.services.accounts import login_sessions
 from app.services.accounts.password_reset import announce_password_changed
-from app.services.accounts.verification_codes import code_row, new_secret, policy
+from app.services.accounts.verification_codes import check_typed_code, code_row, new_secret, policy
 from app.infrastructure.clock import now_utc
 from app.services.accounts.member_names import greeting_name
 from app.services.notifications.outbox import deliver_now, queue_message
 from app.services.accounts.passwords import check_password_policy, hash_password
-from models import Member, VerificationCode
+from models import Member
 
 log = logging.getLogger("ghurfa.profile")
 
@@ -119,20 +110,7 @@ def confirm_contact_change(session: Session, member: Member, purpose: Purpose, t
     refusal = refusal_before_compare(ChallengeState(row.expires_at, row.attempts, row.used_at), now, rules)
     if refusal is not None:
         raise refusal
-    taken = session.execute(
-        update(VerificationCode)
-        .where(VerificationCode.id == row.id, VerificationCode.attempts < rules.max_attempts,
-               VerificationCode.used_at.is_(None))
-        .values(attempts=VerificationCode.attempts + 1)
-    ).rowcount
-    session.refresh(row)
-    if taken != 1:
-        session.commit()
-        raise refusal_before_compare(ChallengeState(row.expires_at, row.attempts, row.used_at), now, rules) or CodeUsed()
-    candidate = code_digest(config["SECRET_KEY"], purpose, member.user_id, clean_typed_code(purpose, typed))
-    if not digests_match(row.code_hash, candidate):
-        session.commit()
-        raise wrong_code(row.attempts, rules)
+    check_typed_code(session, row, purpose, member.user_id, typed, rules, now)
     row.used_at = now
     if purpose is Purpose.EMAIL:
         if _email_taken(session, target, member.user_id):

@@ -127,6 +127,26 @@ def resend_code(session: Session, user_id: int) -> Purpose:
     return step
 
 
+def check_typed_code(session: Session, row: VerificationCode, purpose: Purpose, user_id: int, typed: str | None,
+                     rules: CodePolicy, now: dt.datetime) -> None:
+    """Compares a typed code with the row's, counting the try (committed); raises CodeRefused when wrong."""
+    # Take one try first, atomically, so parallel guesses cannot exceed the allowed number.
+    taken = session.execute(
+        update(VerificationCode)
+        .where(VerificationCode.id == row.id, VerificationCode.attempts < rules.max_attempts,
+               VerificationCode.used_at.is_(None))
+        .values(attempts=VerificationCode.attempts + 1)
+    ).rowcount
+    session.refresh(row)
+    if taken != 1:
+        session.commit()
+        raise refusal_before_compare(ChallengeState(row.expires_at, row.attempts, row.used_at), now, rules) or CodeUsed()
+    candidate = code_digest(current_app.config["SECRET_KEY"], purpose, user_id, clean_typed_code(purpose, typed))
+    if not digests_match(row.code_hash, candidate):
+        session.commit()
+        raise wrong_code(row.attempts, rules)
+
+
 def verify_code(session: Session, user_id: int, purpose: Purpose, typed: str | None) -> Member:
     """Checks a typed code for the member's pending step; raises CodeRefused (the wrong try is counted)."""
     config = current_app.config
@@ -141,21 +161,7 @@ def verify_code(session: Session, user_id: int, purpose: Purpose, typed: str | N
     refusal = refusal_before_compare(state, now, rules)
     if refusal is not None:
         raise refusal
-    # Take one try first, atomically, so parallel guesses cannot exceed the allowed number.
-    taken = session.execute(
-        update(VerificationCode)
-        .where(VerificationCode.id == row.id, VerificationCode.attempts < rules.max_attempts,
-               VerificationCode.used_at.is_(None))
-        .values(attempts=VerificationCode.attempts + 1)
-    ).rowcount
-    session.refresh(row)
-    if taken != 1:
-        session.commit()
-        raise refusal_before_compare(ChallengeState(row.expires_at, row.attempts, row.used_at), now, rules) or CodeUsed()
-    candidate = code_digest(config["SECRET_KEY"], purpose, user_id, clean_typed_code(purpose, typed))
-    if not digests_match(row.code_hash, candidate):
-        session.commit()
-        raise wrong_code(row.attempts, rules)
+    check_typed_code(session, row, purpose, user_id, typed, rules, now)
     used = session.execute(update(VerificationCode)
                            .where(VerificationCode.id == row.id, VerificationCode.used_at.is_(None))
                            .values(used_at=now)).rowcount

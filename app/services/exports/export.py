@@ -32,18 +32,7 @@ from app.services.exports.errors import (
     UnknownFormat,
 )
 from app.infrastructure.clock import now_utc, today
-from app.services.exports.catalogue import (
-    BOOL,
-    DATE,
-    DATETIME,
-    ENTITIES,
-    JSON,
-    MONEY,
-    NUMBER,
-    DeriveContext,
-    Entity,
-)
-from app.services.exports.catalogue import TEXT as TEXT_KIND
+from app.services.exports.catalogue import DATETIME, ENTITIES, DeriveContext, Entity
 
 FORMATS = ("csv", "xlsx")
 MIMETYPES = {

@@ -237,7 +237,7 @@ STARTING_GRACE = dt.timedelta(minutes=1)
 
 def _mark_abandoned(lock_name: str, holder: str | None, now: dt.datetime) -> int:
     """With `lock_name` held by `holder`: every other run of its jobs still `running` lost its lock, so its process died."""
-    from jobs.scheduler import jobs_sharing_lock
+    from jobs.catalogue import jobs_sharing_lock
 
     result = db.session.execute(
         update(JobRun)
@@ -255,7 +255,7 @@ def _mark_abandoned(lock_name: str, holder: str | None, now: dt.datetime) -> int
 def sweep_abandoned() -> int:
     """Marks abandoned the `running` runs whose lock nobody holds any more (its lease ran out or its
     connection is gone). Takes each such lock for a moment, so it never touches a live run."""
-    from jobs.scheduler import JOBS
+    from jobs.catalogue import JOBS
 
     config = current_app.config
     marked = 0

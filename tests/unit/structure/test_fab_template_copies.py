@@ -27,6 +27,12 @@ COPIES = {
     "appbuilder/general/security/login_db.html": (
         "appbuilder/general/security/login_db.html",
         "809558f64c446bff9ba711d3009b15042549d8c666960d28567342d7cbc1e1b1"),
+    "appbuilder/baselayout.html": (
+        "appbuilder/baselayout.html", "105fed33362428021ec5e86fa17a25dac8fad972b567c1cb0b3fdb3af821cf07"),
+    "appbuilder/footer.html": (
+        "appbuilder/footer.html", "7f14fd7e7ee23dccc26006556169a92fac5f7abae73872bb33247f9ca44e377a"),
+    "appbuilder/navbar_right.html": (
+        "appbuilder/navbar_right.html", "0a7b39c996f2f3a1e425e9cc811c1a6c1bdc1aa34d2dc792aa10084e654bd4b8"),
     "admin/list_widget.html": (
         "appbuilder/general/widgets/list.html", "2a0fad48fe42239c756dbc963dcefa3cba1181c6d699378bc811dd081ebdb662"),
 }
