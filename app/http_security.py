@@ -138,9 +138,13 @@ class _PublicHosts:
         return 1
 
 
+# Probed by load balancers and Prometheus at the server's own address; they build no links.
+PROBE_ENDPOINTS = frozenset({"healthz", "readyz", "metrics"})
+
+
 def refuse_foreign_host():
     """before_request: a Host header that is not ours gets a 400, before any view or redirect sees it."""
-    if _normal_host(request.host) in trusted_hosts(current_app.config):
+    if _normal_host(request.host) in trusted_hosts(current_app.config) or request.endpoint in PROBE_ENDPOINTS:
         return None
     log.warning("request for host %r refused (not PUBLIC_BASE_URL's nor in TRUSTED_HOSTS)", request.host[:100])
     return Response(gettext("This address is not served here."), status=400, mimetype="text/plain")

@@ -98,9 +98,11 @@ def _fresh_database(request):
         yield
         return
     application = request.getfixturevalue("app")
+    settings = dict(application.config)
     yield
-    application.config.pop("CLOCK_TODAY", None)
-    application.config.pop("CLOCK_NOW", None)
+    # A test that changes a setting (today's date, a cap, a gateway) changes it for itself only.
+    application.config.clear()
+    application.config.update(settings)
     # Rate-limit counters live in the limiter's (memory) storage; every test starts with none.
     from app.extensions import limiter
 

@@ -57,6 +57,23 @@ def label(value: Any, family: str) -> Markup | str:
     return text if labels.label(family, value) is not None else ltr(text)
 
 
+_FIGURE = re.compile(r"\+?[0-9][0-9]*(?:[-/:.,+][0-9]+)*")
+
+
+def figures_apart(text: Any) -> Markup:
+    """Free text (opening hours, an address) with its times, dates and phone numbers kept left to right."""
+    if text is None or text == "":
+        return dash()
+    text = str(text)
+    parts, last = [], 0
+    for match in _FIGURE.finditer(text):
+        parts.append(escape(text[last:match.start()]))
+        parts.append(ltr(match.group()))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
 def actor(value: Any) -> Markup | str:
     """Who acted, in the audit log: a user name isolated, the system's actors in words."""
     text = labels.actor(value, gettext)
@@ -152,9 +169,15 @@ def message_html(message: Message) -> Markup:
     return Markup(escape(gettext(message.msgid))) % values
 
 
+def sentence(msgid: str, **values: Any) -> Markup:
+    """A sentence of ours with its values (a serial, a name, a date) each isolated; for titles and notices."""
+    return message_html(Message(msgid, values))
+
+
 def register_display(app: Flask) -> None:
     """The filters every template may use."""
     app.jinja_env.filters.update(
         money=money, money_text=money_text, day=day, moment=moment, ltr=ltr, isolate=isolate,
-        label=label, yes_no=yes_no, record=record, plain=plain, actor=actor,
+        label=label, yes_no=yes_no, record=record, plain=plain, actor=actor, figures_apart=figures_apart,
     )
+    app.jinja_env.globals.update(sentence=sentence, N_=lambda msgid: msgid)

@@ -180,6 +180,10 @@ AUDIT_ACTIONS = _family({
     "notification_retry": N_("Message sent again"),
     "verify": N_("Audit log checked"),
     "settle": N_("Payment settled"),
+    "remind": N_("Expiry reminder sent"),
+    "run_job": N_("Scheduled job run from the back office"),
+    "flag": N_("Registry change flagged"),
+    "import": N_("Companies imported from the registry"),
 })
 
 # Who acted, when it was not a person logged in (a person is shown by their user name).

@@ -9,11 +9,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.domain.messages import N_
 from app.extensions import db
 from app.infrastructure.clock import now_utc, today
 from app.services.certificates.lifecycle import REVOKE_REASONS, STAFF_REVOKE_REASONS, reissue, revoke
 from app.services.membership.refusals import REFUSALS
 from models import Certificate
+from views.display import sentence
 from views.forms import no_markup, user_message
 
 
@@ -50,7 +52,7 @@ class CertificateLifecycleActions:
                 flash(gettext("Certificate %(serial)s was revoked.", serial=certificate.serial), "success")
                 return redirect(url_for(".show", pk=pk))
         return self.render_template("admin/certificate_revoke.html", certificate=certificate, form=form,
-                                    title=gettext("Revoke certificate %(serial)s", serial=certificate.serial))
+                                    title=sentence(N_("Revoke certificate %(serial)s"), serial=certificate.serial))
 
     @expose("/reissue/<int:pk>", methods=["POST"])
     @has_access

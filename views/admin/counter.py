@@ -10,6 +10,9 @@ from flask_babel import gettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from app.domain.labels import FEE_LINES as LINE_LABELS
+from app.domain.labels import translated
+from app.domain.messages import N_
 from app.domain.money import format_omr, format_ro
 from app.extensions import db
 from app.infrastructure.clock import now_utc, today
@@ -19,9 +22,8 @@ from app.services.payments.engine import is_stale
 from models import Certificate, Company, CounterPayment, CounterVisit, ServiceOrder
 from views.admin.counter_forms import METHOD_CHOICES, CounterPaymentForm, StartServiceForm
 from views.admin.history import muscat
+from views.display import sentence
 from views.forms import user_message
-from app.domain.labels import FEE_LINES as LINE_LABELS
-from app.domain.labels import translated
 
 
 def _staff() -> tuple[int, str]:
@@ -71,14 +73,16 @@ class CounterView(BaseView):
             counter_request = _request_from(form)
             try:
                 visits.check_civil_id(company, counter_request)
+                cap = int(config["MAX_PAID_AHEAD_MONTHS"])
                 plan = visits.plan(db.session, company, counter_request, today=today(config),
-                                   grace_days=config["GRACE_DAYS"])
+                                   grace_days=config["GRACE_DAYS"], max_paid_ahead_months=cap)
                 if request.form.get("confirm") and form.fingerprint.data:
                     staff_id, staff_name = _staff()
                     _visit, order = visits.start_at_counter(
                         db.session, company, counter_request, staff_id=staff_id, staff_name=staff_name,
                         today=today(config), now=now_utc(config), grace_days=config["GRACE_DAYS"],
-                        ttl_minutes=config["ORDER_TTL_MINUTES"], seen_fingerprint=form.fingerprint.data)
+                        ttl_minutes=config["ORDER_TTL_MINUTES"], seen_fingerprint=form.fingerprint.data,
+                        max_paid_ahead_months=cap)
                     if order.status == "pending_payment":
                         return redirect(url_for(".pay", reference=order.reference))
                     return redirect(url_for(".order", reference=order.reference))
@@ -89,7 +93,7 @@ class CounterView(BaseView):
             else:
                 form.fingerprint.data = plan.fingerprint
         return self.render_template("counter/start.html", company=company, form=form, plan=plan,
-                                    title=gettext("Serve %(cr_number)s at the counter", cr_number=company.cr_number),
+                                    title=sentence(N_("Serve %(cr_number)s at the counter"), cr_number=company.cr_number),
                                     **self._helpers())
 
     @expose("/order/<string:reference>/pay", methods=["GET", "POST"])
@@ -116,7 +120,7 @@ class CounterView(BaseView):
                 return redirect(url_for(".order", reference=reference))
         stale = is_stale(order, now_utc(current_app.config))
         return self.render_template("counter/pay.html", order=order, form=form, stale=stale,
-                                    title=gettext("Payment for request %(reference)s", reference=reference),
+                                    title=sentence(N_("Payment for request %(reference)s"), reference=reference),
                                     **self._helpers())
 
     @expose("/order/<string:reference>")
@@ -130,7 +134,7 @@ class CounterView(BaseView):
         certificate = db.session.scalar(select(Certificate).where(Certificate.order_id == order.id))
         return self.render_template("counter/order.html", order=order, counter=counter, visit=visit,
                                     certificate=certificate, form=FlaskForm(),
-                                    title=gettext("Request %(reference)s", reference=reference), **self._helpers())
+                                    title=sentence(N_("Request %(reference)s"), reference=reference), **self._helpers())
 
     @expose("/order-id/<int:pk>")
     @has_access
@@ -171,7 +175,7 @@ class CounterView(BaseView):
             return Response(cash_up.sheet_csv(sheet, labels, headings), mimetype="text/csv", headers={
                 "Content-Disposition": f'attachment; filename="cash-up-{day.isoformat()}.csv"'})
         return self.render_template("counter/cash_up.html", sheet=sheet, day=day, form=FlaskForm(),
-                                    title=gettext("Cash-up of %(day)s", day=day.isoformat()), **self._helpers())
+                                    title=sentence(N_("Cash-up of %(day)s"), day=day), **self._helpers())
 
     @expose("/cash-up/close", methods=["POST"])
     @has_access

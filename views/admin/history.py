@@ -7,14 +7,16 @@ from flask import abort
 from flask_appbuilder import expose, has_access, permission_name
 from flask_babel import gettext
 
+from app.domain.labels import SERVICES as SERVICE_LABELS
+from app.domain.labels import translated
+from app.domain.messages import N_
 from app.domain.money import format_omr
 from app.domain.quotes import LINE_LABELS
 from app.extensions import db
 from app.infrastructure.clock import MUSCAT
 from app.services.certificates.lifecycle import REVOKE_REASONS
-from app.domain.labels import SERVICES as SERVICE_LABELS
-from app.domain.labels import translated
 from app.services.records.history import company_history, member_history
+from views.display import sentence
 
 
 def muscat(moment: dt.datetime | None) -> str:
@@ -47,7 +49,7 @@ class CompanyHistory:
         if found is None:
             abort(404)
         company = found.company
-        title = gettext("Company %(cr_number)s: everything on file", cr_number=company.cr_number)
+        title = sentence(N_("Company %(cr_number)s: everything on file"), cr_number=company.cr_number)
         return self.render_template("admin/history.html", history=found, title=title, **helpers())
 
 
@@ -61,5 +63,5 @@ class MemberHistory:
         found = member_history(db.session, pk)
         if found is None:
             abort(404)
-        title = gettext("Member account %(name)s: everything on file", name=found.member.first_name)
+        title = sentence(N_("Member account %(name)s: everything on file"), name=found.member.first_name)
         return self.render_template("admin/history.html", history=found, title=title, **helpers())

@@ -11,6 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.domain.labels import FEE_LINES as LINE_LABELS
+from app.domain.messages import N_
 from app.extensions import db
 from app.infrastructure.clock import now_utc, today
 from app.services.counter.documents import credit_note_pdf
@@ -22,8 +24,8 @@ from models import Refund, ServiceOrder
 from views.admin.base import ReadOnlyModelView, omr
 from views.admin.records import pretty_json
 from views.admin.scale import ORDER_LOOKUPS
+from views.display import sentence
 from views.forms import no_markup, user_message
-from app.domain.labels import FEE_LINES as LINE_LABELS
 
 STATUS_LABELS = {
     "requested": _l("Waiting for approval"), "rejected": _l("Rejected"), "approved": _l("Approved, being paid back"),
@@ -109,7 +111,7 @@ class RefundView(ReadOnlyModelView):
         return self.render_template("admin/refund_request.html", order=order, form=form,
                                     left=left_to_refund(db.session, order), payment=settled_payment(order),
                                     line_labels=LINE_LABELS, omr=omr,
-                                    title=gettext("Refund for request %(reference)s", reference=order.reference))
+                                    title=sentence(N_("Refund for request %(reference)s"), reference=order.reference))
 
     @expose("/approve/<int:pk>", methods=["POST"])
     @has_access

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.digits import to_ascii_digits
 from app.domain.messages import N_
+from app.domain.paying_ahead import DEFAULT_MAX_PAID_AHEAD_MONTHS
 from app.services.membership import quotes
 from app.services.membership.refusals import ServiceRefusal
 from app.services.payments.orders import place_order
@@ -83,7 +84,7 @@ def check_civil_id(company: Company, request: CounterRequest) -> tuple[str, Sign
 
 
 def plan(session: Session, company: Company, request: CounterRequest, *, today: dt.date,
-         grace_days: int) -> quotes.RequestPlan:
+         grace_days: int, max_paid_ahead_months: int = DEFAULT_MAX_PAID_AHEAD_MONTHS) -> quotes.RequestPlan:
     """The same quote the portal gives, by the same rules (app/services/membership/quotes.py)."""
     if request.service == quotes.NEW_MEMBERSHIP:
         return quotes.plan_new_membership(session, company, today=today, grace_days=grace_days,
@@ -93,7 +94,8 @@ def plan(session: Session, company: Company, request: CounterRequest, *, today: 
         raise MembershipRequired()
     if request.service == quotes.RENEWAL:
         return quotes.plan_renewal(session, membership, request.months if request.months in MONTHS else 12,
-                                   today=today, grace_days=grace_days, voucher_code=request.voucher_code)
+                                   today=today, grace_days=grace_days, voucher_code=request.voucher_code,
+                                   max_paid_ahead_months=max_paid_ahead_months)
     if request.service == quotes.REPLACEMENT:
         return quotes.plan_replacement(session, membership, today=today)
     if request.service == quotes.NAME_CHANGE:
@@ -107,7 +109,8 @@ def member_account(session: Session, civil_id: str) -> Member | None:
 
 def start_at_counter(session: Session, company: Company, request: CounterRequest, *, staff_id: int,
                      staff_name: str, today: dt.date, now: dt.datetime, grace_days: int, ttl_minutes: int,
-                     seen_fingerprint: str | None, gateway=None) -> tuple[CounterVisit, ServiceOrder]:
+                     seen_fingerprint: str | None, gateway=None,
+                     max_paid_ahead_months: int = DEFAULT_MAX_PAID_AHEAD_MONTHS) -> tuple[CounterVisit, ServiceOrder]:
     """Checks the civil ID, places the order (commits) and records the visit with it.
 
     The order is the member's if they have a portal account, so it shows on their dashboard;
@@ -115,7 +118,8 @@ def start_at_counter(session: Session, company: Company, request: CounterRequest
     contact typed at the counter (prefilled from the account).
     """
     civil_id, signatory = check_civil_id(company, request)
-    priced = plan(session, company, request, today=today, grace_days=grace_days)
+    priced = plan(session, company, request, today=today, grace_days=grace_days,
+                  max_paid_ahead_months=max_paid_ahead_months)
     member = member_account(session, civil_id)
     contact = Contact(
         email=(request.email or (member.user.email if member else None) or None),

@@ -27,8 +27,10 @@ def test_every_back_office_model_view_reports_refusals_in_words(app):
 
     from views.admin.scale import ChamberInterface
 
+    # FAB's own user and role screens get their interface from FAB's security manager and
+    # check unique names in their forms; every chamber screen goes through ChamberInterface.
     views = [v for v in app.appbuilder.baseviews if isinstance(v, ModelView)
-             and type(v).__module__.startswith("views.")]
+             and type(v).__module__.startswith("views.") and type(v).__module__ != "views.admin.security"]
     assert len(views) > 10
     assert all(isinstance(v.datamodel, ChamberInterface) for v in views), [
         type(v).__name__ for v in views if not isinstance(v.datamodel, ChamberInterface)]

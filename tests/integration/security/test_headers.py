@@ -65,6 +65,8 @@ def test_a_foreign_host_is_refused_before_any_view(app, client):
     assert client.get("/static/css/ghurfa.css", headers={"Host": "evil.example"}).status_code == 400
     assert client.get("/login/", headers={"Host": "127.0.0.1:5000"}).status_code == 200  # PUBLIC_BASE_URL's
     assert client.get("/login/", headers={"Host": "LOCALHOST:80"}).status_code == 200  # TRUSTED_HOSTS
+    # Load balancers and Prometheus probe the server's own address.
+    assert client.get("/healthz", headers={"Host": "10.0.0.5:8000"}).status_code == 200
 
 
 def test_a_login_never_redirects_to_another_site(app, client):

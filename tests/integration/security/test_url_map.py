@@ -14,7 +14,7 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Open to anyone, by design (each one checks what it needs by itself).
 PUBLIC = re.compile(r"^/($|login/|logout/|register/|forgot-password/|reset-password/|verify/|lang/|static/|appbuilder/"
                     r"|saml/(login|acs|sls|metadata|logout)/|dev-idp/|sandbox-gateway/|payments/(notify|receipt)$|csp-report$"
-                    r"|api/v1/security/(login|refresh)$|back$)")
+                    r"|api/v1/security/(login|refresh)$|back$|contact/$|favicon\.ico$|healthz$|readyz$)")
 
 # Posted to by others than our own pages, so they carry no CSRF token; each proves itself otherwise.
 CSRF_EXEMPT = {
@@ -32,7 +32,10 @@ SAMPLE_ARGS = {"pk": "1", "name": "x", "checkout_id": "x", "token": "x", "locale
 
 
 def _url(rule) -> str:
-    values = {arg: SAMPLE_ARGS.get(arg, "x") for arg in rule.arguments}
+    from werkzeug.routing import IntegerConverter
+
+    values = {arg: "1" if isinstance(rule._converters.get(arg), IntegerConverter) else SAMPLE_ARGS.get(arg, "x")
+              for arg in rule.arguments}
     if rule.endpoint.endswith("static"):
         values["filename"] = "css/ghurfa.css" if rule.endpoint == "static" else "css/ab.css"
     return rule.build(values, append_unknown=False)[1]
