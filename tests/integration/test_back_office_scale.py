@@ -136,6 +136,9 @@ def test_list_rows_are_the_ones_flask_appbuilder_renders(app, client):
 
     for url in ("/companyview/list/", "/companyview/list/?_oc_CompanyView=name_en&_od_CompanyView=asc"):
         ours = rows(url)
+        # Ours also names the select boxes for screen readers; otherwise the rows are FAB's.
+        assert ours.count(' aria-label="Select this row"') == 25
+        ours = re.sub(r' aria-label="Select (this row|every row)"', "", ours)
         view.list_widget = ListWidget
         try:
             stock = rows(url)
