@@ -19,7 +19,7 @@ class Refund(Audited, Timestamps, Model):
         CheckConstraint("amount > 0", name="ck_refund_amount"),
         CheckConstraint("status IN ('requested', 'rejected', 'approved', 'pending_gateway', 'refunded', 'failed')",
                         name="ck_refund_status"),
-        CheckConstraint("scope IN ('full', 'lines')", name="ck_refund_scope"),
+        CheckConstraint("scope IN ('full', 'lines', 'duplicate')", name="ck_refund_scope"),
         CheckConstraint("method IS NULL OR method IN ('gateway', 'cash', 'transfer')", name="ck_refund_method"),
         # One refund in progress per order: a second request waits for the first to end.
         Index("uq_refund_open_per_order", "order_id", unique=True,
@@ -32,7 +32,7 @@ class Refund(Audited, Timestamps, Model):
     payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), nullable=False)
     amount: Mapped[int] = mapped_column(Integer, nullable=False)  # baisa
     currency: Mapped[str] = mapped_column(String(3), nullable=False, default="OMR")
-    scope: Mapped[str] = mapped_column(String(8), nullable=False)
+    scope: Mapped[str] = mapped_column(String(12), nullable=False)
     line_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     reason: Mapped[str] = mapped_column(String(500), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="requested")

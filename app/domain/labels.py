@@ -186,6 +186,29 @@ AUDIT_ACTIONS = _family({
     "import": N_("Companies imported from the registry"),
 })
 
+PAYMENT_METHODS = _family({
+    "cash": N_("Cash"),
+    "cheque": N_("Cheque"),
+    "transfer": N_("Bank transfer"),
+    "card_terminal": N_("Card terminal"),
+    "gateway": N_("Card (online payment gateway)"),
+})
+
+REFUND_STATUSES = _family({
+    "requested": N_("Waiting for approval"),
+    "rejected": N_("Rejected"),
+    "approved": N_("Approved, being paid back"),
+    "pending_gateway": N_("Pending at the gateway"),
+    "refunded": N_("Refunded"),
+    "failed": N_("Refused by the gateway"),
+})
+
+REFUND_SCOPES = _family({
+    "full": N_("The whole amount paid"),
+    "lines": N_("Chosen fee lines"),
+    "duplicate": N_("A card payment taken twice"),
+})
+
 # Who acted, when it was not a person logged in (a person is shown by their user name).
 ACTORS = _family({
     "system": N_("The system"),
@@ -319,6 +342,11 @@ COLUMN_FAMILIES: Mapping[str, str] = MappingProxyType({
     "audit_log.entity": "entity",
     "registry_flag.kind": "registry_flag",
     "registry_change.kind": "registry_change",
+    "counter_payment.method": "payment_method",
+    "cash_entry.method": "payment_method",
+    "refund.method": "payment_method",
+    "refund.status": "refund_status",
+    "refund.scope": "refund_scope",
 })
 
 FAMILIES: Mapping[str, Mapping[str, str]] = MappingProxyType({
@@ -328,6 +356,9 @@ FAMILIES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "order_status": ORDER_STATUSES,
     "payment_status": PAYMENT_STATUSES,
     "payment_decision": PAYMENT_DECISIONS,
+    "payment_method": PAYMENT_METHODS,
+    "refund_status": REFUND_STATUSES,
+    "refund_scope": REFUND_SCOPES,
     "membership_status": MEMBERSHIP_STATUSES,
     "cr_status": CR_STATUSES,
     "voucher_kind": VOUCHER_KINDS,

@@ -153,8 +153,11 @@ class CounterView(BaseView):
         counter = db.session.scalar(select(CounterPayment).where(CounterPayment.order_id == order.id))
         if counter is None:
             abort(404)
-        return Response(documents.receipt_pdf(counter), mimetype="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="receipt-{order.reference}.pdf"'})
+        paper = request.args.get("paper", "a4")
+        if paper not in documents.PAPERS:
+            abort(404)
+        return Response(documents.receipt_pdf(counter, paper), mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="receipt-{order.reference}-{paper}.pdf"'})
 
     def _day(self) -> dt.date:
         try:

@@ -12,6 +12,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.domain.labels import FEE_LINES as LINE_LABELS
+from app.domain.labels import translated
 from app.domain.messages import N_
 from app.extensions import db
 from app.infrastructure.clock import now_utc, today
@@ -19,7 +20,9 @@ from app.services.counter.documents import credit_note_pdf
 from app.services.membership.refusals import REFUSALS
 from app.services.payments.gateway import payment_gateway
 from app.services.refunds.execution import approve_refund, gateway_factory
-from app.services.refunds.requests import left_to_refund, reject_refund, request_refund, settled_payment
+from app.services.refunds.requests import (
+    duplicate_charges, left_to_refund, reject_refund, request_refund, settled_payment,
+)
 from models import Refund, ServiceOrder
 from views.admin.base import ReadOnlyModelView, omr
 from views.admin.records import pretty_json
@@ -27,14 +30,8 @@ from views.admin.scale import ORDER_LOOKUPS
 from views.display import sentence
 from views.forms import no_markup, user_message
 
-STATUS_LABELS = {
-    "requested": _l("Waiting for approval"), "rejected": _l("Rejected"), "approved": _l("Approved, being paid back"),
-    "pending_gateway": _l("Pending at the gateway"), "refunded": _l("Refunded"), "failed": _l("Refused by the gateway"),
-}
-
-
 def status_label(status) -> str:
-    return str(STATUS_LABELS.get(status, status))
+    return translated("refund_status", status, gettext)
 
 
 Refund.status_label = property(lambda refund: status_label(refund.status))
@@ -42,7 +39,9 @@ Refund.status_label = property(lambda refund: status_label(refund.status))
 
 class RefundRequestForm(FlaskForm):
     scope = RadioField(_l("What to refund"), choices=[("full", _l("The whole amount paid")),
-                                                      ("lines", _l("The fee lines chosen below"))], default="full")
+                                                      ("lines", _l("The fee lines chosen below")),
+                                                      ("duplicate", _l("A card payment taken twice, chosen below"))],
+                       default="full")
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500), no_markup])
 
 
@@ -94,13 +93,16 @@ class RefundView(ReadOnlyModelView):
             abort(404)
         form = RefundRequestForm()
         if form.validate_on_submit():
-            line_ids = None
+            line_ids, duplicate = None, None
             if form.scope.data == "lines":
                 line_ids = [int(value) for value in request.form.getlist("line") if value.isdigit()]
+            elif form.scope.data == "duplicate":
+                chosen = request.form.get("duplicate_payment", "")
+                duplicate = int(chosen) if chosen.isdigit() else -1
             try:
                 refund = request_refund(db.session, order, line_ids=line_ids, reason=form.reason.data,
                                         staff_id=g.user.id, staff_name=g.user.username,
-                                        now=now_utc(current_app.config))
+                                        now=now_utc(current_app.config), duplicate_payment_id=duplicate)
             except REFUSALS as refusal:
                 db.session.rollback()
                 flash(user_message(refusal), "warning")
@@ -110,6 +112,7 @@ class RefundView(ReadOnlyModelView):
                 return redirect(url_for(".show", pk=refund.id))
         return self.render_template("admin/refund_request.html", order=order, form=form,
                                     left=left_to_refund(db.session, order), payment=settled_payment(order),
+                                    duplicates=duplicate_charges(db.session, order),
                                     line_labels=LINE_LABELS, omr=omr,
                                     title=sentence(N_("Refund for request %(reference)s"), reference=order.reference))
 

@@ -1,4 +1,4 @@
-"""The counter's printed papers: the bilingual A4 receipt (with a QR code to the public receipt check)
+"""The counter's printed papers: the bilingual receipt (A4 or 80 mm roll) (with a QR code to the public receipt check)
 and the bilingual credit note of a refund. English with Latin digits, Arabic with Arabic-Indic digits."""
 from __future__ import annotations
 
@@ -17,14 +17,12 @@ from app.domain.messages import N_
 from app.domain.money import format_omr, format_omr_ar
 from app.domain.quotes import LINE_LABELS
 from app.infrastructure.clock import MUSCAT
+from app.domain.labels import PAYMENT_METHODS
 from app.domain.labels import SERVICES as SERVICE_LABELS
 from models import CounterPayment, Refund, ServiceOrder
 
 RECEIPT_CHECK_PATH = "/verify/receipt/{token}"
-METHOD_LABELS = {
-    "cash": N_("Cash"), "cheque": N_("Cheque"), "transfer": N_("Bank transfer"), "card_terminal": N_("Card terminal"),
-    "gateway": N_("Card (online payment gateway)"),
-}
+METHOD_LABELS = PAYMENT_METHODS
 
 
 class DocumentRenderFailed(RuntimeError):
@@ -82,8 +80,13 @@ def _render(template: str, values: dict, qr_url: str | None) -> bytes:
     return out.getvalue()
 
 
-def receipt_pdf(counter: CounterPayment) -> bytes:
-    """The A4 receipt of a counter payment."""
+PAPERS = ("a4", "80mm")
+
+
+def receipt_pdf(counter: CounterPayment, paper: str = "a4") -> bytes:
+    """The receipt of a counter payment, on A4 or on an 80 mm till roll."""
+    if paper not in PAPERS:
+        raise ValueError(paper)
     order = counter.order
     method = both(METHOD_LABELS[counter.method])
     details = []
@@ -102,7 +105,7 @@ def receipt_pdf(counter: CounterPayment) -> bytes:
     url = receipt_check_url(counter)
     return _render("documents/receipt.html", {
         "order": _order_facts(order), "method": method, "details": details, "paid_at": muscat(counter.received_at),
-        "served_by": counter.received_by, "check_url": url,
+        "served_by": counter.received_by, "check_url": url, "narrow": paper == "80mm",
     }, url)
 
 
@@ -110,12 +113,15 @@ def credit_note_pdf(refund: Refund) -> bytes:
     """The credit note of a refund paid back."""
     order = refund.order
     lines = [line for line in order.lines if refund.scope == "full" or line.id in (refund.line_ids or [])]
+    rows = [(both(LINE_LABELS[line.kind]) if line.kind in LINE_LABELS else (line.kind, line.kind), money(line.amount))
+            for line in lines]
+    if refund.scope == "duplicate":
+        rows = [(both(N_("Card payment taken twice")), money(refund.amount))]
     return _render("documents/credit_note.html", {
         "order": _order_facts(order), "number": refund.credit_note_number,
         "number_ar": to_arabic_indic(refund.credit_note_number or ""),
         "refund_reference": refund.reference, "refund_reference_ar": to_arabic_indic(refund.reference),
-        "lines": [(both(LINE_LABELS[line.kind]) if line.kind in LINE_LABELS else (line.kind, line.kind),
-                   money(line.amount)) for line in lines],
+        "lines": rows,
         "amount": money(refund.amount), "method": both(METHOD_LABELS[refund.method or "gateway"]),
         "refunded_at": muscat(refund.refunded_at), "reason": refund.reason, "approved_by": refund.decided_by,
     }, None)

@@ -7,7 +7,7 @@ back only while they are still what the order made them; if something changed th
 nothing is undone and the refund records that staff must look at it. The certificate the
 order issued is revoked ("the payment was refunded"), and a certificate for the membership
 as it now stands is issued while it is still current. A replacement certificate's refund
-undoes nothing: the membership's facts did not change.
+undoes nothing: the membership's facts did not change; nor does paying back a charge taken twice.
 """
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def undo_service(session: Session, refund: Refund, *, today: dt.date, now: dt.da
     membership = order.membership
     result = (order.details or {}).get("result") or {}
     done: dict = {"service": order.service}
-    if membership is None or order.service == "replacement" or not result:
+    # A charge taken twice is paid back on its own: the service was bought once and stays.
+    if membership is None or order.service == "replacement" or not result or refund.scope == "duplicate":
         done["undone"] = False
         return done
     full = refund.scope == "full" or refund.amount >= order.total

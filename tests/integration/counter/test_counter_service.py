@@ -85,6 +85,15 @@ def test_a_renewal_at_the_counter_paid_in_cash(app, client):
     for expected in (order.reference, "25.000 OMR", "Cash", "staff1", f"/verify/receipt/{token}", "1229237"):
         assert expected in text, expected
     assert "١٢٢٩٢٣٧" in text or "٧٣٢٩٢٢١" in text  # the CR number in Arabic-Indic digits
+    assert round(float(PdfReader(io.BytesIO(pdf.data)).pages[0].mediabox.width)) == 595  # A4
+    # The same receipt on an 80 mm till roll, one column.
+    roll = staff.get(f"/counter/order/{order.reference}/receipt.pdf?paper=80mm")
+    reader = PdfReader(io.BytesIO(roll.data))
+    assert roll.status_code == 200 and round(float(reader.pages[0].mediabox.width)) == 227  # 80 mm
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for expected in (order.reference, "25.000 OMR", "Cash", "staff1", "/verify/receipt/", token, "1229237"):
+        assert expected in text, expected
+    assert staff.get(f"/counter/order/{order.reference}/receipt.pdf?paper=a5").status_code == 404
     page = client.get(f"/verify/receipt/{token}").get_data(as_text=True)
     assert "This receipt was issued by the chamber." in page and order.reference in page
     assert client.get("/verify/receipt/not-a-token").status_code == 404

@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from tests.integration.operations.flask_process import ROOT, flask_env
+from tests.integration.operations.flask_process import ROOT, flask_env, run_flask
 from tests.integration.operations.servers import free_port
 
 TOKEN = "metrics-test-token"
@@ -76,8 +76,12 @@ def _worker_files(tmp_path) -> set[str]:
 @pytest.mark.slow
 def test_several_gunicorn_workers_report_their_requests_together(app, tmp_path):
     port = free_port()
+    # A database of its own: booting workers write FAB's permissions, and must not wait on the suite's.
+    database = f"sqlite:///{tmp_path / 'gunicorn.db'}"
+    upgraded = run_flask(app, "db", "upgrade", DATABASE_URL=database)
+    assert upgraded.returncode == 0, upgraded.stderr
     env = flask_env(app, METRICS_TOKEN=TOKEN, PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
-                    GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2")
+                    GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2", DATABASE_URL=database)
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"], cwd=ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
