@@ -14,7 +14,9 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    and_,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Audited, Timestamps
@@ -79,6 +81,16 @@ class Signatory(Audited, Timestamps, Model):
     archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     company: Mapped[Company] = relationship(back_populates="signatories")
+
+    @hybrid_property
+    def may_act(self) -> bool:
+        """Listed by the registry and not archived by staff: allowed to act for the company, online or at the counter."""
+        return self.active and self.archived_at is None
+
+    @may_act.inplace.expression
+    @classmethod
+    def _may_act(cls):
+        return and_(cls.active.is_(True), cls.archived_at.is_(None))
 
     def __repr__(self) -> str:
         return self.civil_id

@@ -111,7 +111,7 @@ def _demo_civil_ids() -> list[tuple[str, str]]:
     choices: dict[str, str] = {}
     for member in db.session.scalars(select(Member).where(Member.id_type == "civil_id").limit(50)):
         choices.setdefault(member.id_number, member.full_name)
-    for signatory in db.session.scalars(select(Signatory).where(Signatory.active.is_(True)).limit(100)):
+    for signatory in db.session.scalars(select(Signatory).where(Signatory.may_act).limit(100)):
         choices.setdefault(signatory.civil_id, signatory.name_en or signatory.name_ar or "")
     return sorted(choices.items())
 

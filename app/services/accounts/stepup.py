@@ -91,7 +91,7 @@ def _current_member() -> Member | None:
 def _is_active_signatory(company_id: int, civil_id: str) -> bool:
     return db.session.scalar(
         select(Signatory.id).where(Signatory.company_id == company_id, Signatory.civil_id == civil_id,
-                                   Signatory.active.is_(True))
+                                   Signatory.may_act)
     ) is not None
 
 

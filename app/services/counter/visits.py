@@ -67,7 +67,7 @@ class CounterRequest:
 
 def matching_signatory(company: Company, civil_id: str) -> Signatory | None:
     return next((s for s in company.signatories
-                 if s.civil_id == civil_id and s.active and s.archived_at is None), None)
+                 if s.civil_id == civil_id and s.may_act), None)
 
 
 def check_civil_id(company: Company, request: CounterRequest) -> tuple[str, Signatory]:

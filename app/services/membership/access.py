@@ -101,7 +101,7 @@ def member_company(session: Session, member: Member, cr_number: str) -> Company 
         return None
     return session.scalar(
         select(Company).join(Signatory).where(
-            Company.cr_number == cr_number, Signatory.civil_id == civil_id, Signatory.active.is_(True))
+            Company.cr_number == cr_number, Signatory.civil_id == civil_id, Signatory.may_act)
     )
 
 

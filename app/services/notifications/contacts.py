@@ -34,7 +34,7 @@ def verified_contacts(session: Session, company_ids: Iterable[int]) -> dict[int,
                    Member.family_name, User.email, Member.mobile, Member.language, Signatory.name_ar)
             .join(Member, and_(Member.id_type == "civil_id", Member.id_number == Signatory.civil_id))
             .join(User, User.id == Member.user_id)
-            .where(Signatory.company_id.in_(ids[start:start + _CHUNK]), Signatory.active.is_(True),
+            .where(Signatory.company_id.in_(ids[start:start + _CHUNK]), Signatory.may_act,
                    Member.email_verified_at.is_not(None), Member.mobile_verified_at.is_not(None),
                    User.active.is_(True))
             .order_by(Signatory.company_id, Member.id)

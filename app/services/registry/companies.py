@@ -79,6 +79,6 @@ def upsert_company(session: Session, record: RegistryCompany, codes: ReferenceCo
 def companies_for_signatory(session: Session, civil_id: str) -> list[Company]:
     """The companies a civil ID may act for, as the chamber last heard from the registry."""
     return list(session.scalars(
-        select(Company).join(Signatory).where(Signatory.civil_id == civil_id, Signatory.active.is_(True))
+        select(Company).join(Signatory).where(Signatory.civil_id == civil_id, Signatory.may_act)
         .order_by(Company.cr_number)
     ))

@@ -219,7 +219,7 @@ def pending_changes_for_member(session: Session, member: Member) -> list[Pending
         select(RegistryChange, Company, old_grade, new_grade)
         .join(Company, Company.id == RegistryChange.company_id)
         .join(Signatory, and_(Signatory.company_id == Company.id, Signatory.civil_id == member.id_number,
-                              Signatory.active.is_(True)))
+                              Signatory.may_act))
         .outerjoin(old_grade, old_grade.id == RegistryChange.old_grade_id)
         .outerjoin(new_grade, new_grade.id == RegistryChange.new_grade_id)
         .where(RegistryChange.resolved_at.is_(None))

@@ -1,10 +1,13 @@
 """Archive instead of delete, running a job from the back office, "Send reminder now", and a company's page."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from models import AuditEntry, Company, JobRun, Notification, Signatory
+from app.services.counter.visits import CounterRequest, NotASignatory, check_civil_id
+from app.services.membership.access import member_company
+from models import AuditEntry, Company, JobRun, Member, Notification, Signatory
 from tests.integration.counter.fixtures import (
     back_office, company_with_certificate, member_for, post, set_today,
 )
@@ -47,7 +50,19 @@ def test_signatories_archived_and_hidden(app):
     post(app, staff, "/signatoryview/action_post", {"action": "archive", "rowid": str(signatory_id)})
     assert "1526575" not in staff.get("/signatoryview/list/").get_data(as_text=True)
     assert "1526575" in staff.get("/signatoryview/list/?archived=1").get_data(as_text=True)
-    assert ids
+    # An archived signatory no longer acts for the company: not online, not at the counter.
+    member_id = member_for(app)
+    with app.app_context():
+        member = db.session.get(Member, member_id)
+        assert member_company(db.session, member, "1229237") is None
+        company = db.session.get(Company, ids["company"])
+        with pytest.raises(NotASignatory):
+            check_civil_id(company, CounterRequest(service="renewal", civil_id="1526575", id_card_checked=True))
+        db.session.remove()
+    post(app, staff, "/signatoryview/action_post", {"action": "restore", "rowid": str(signatory_id)})
+    with app.app_context():
+        assert member_company(db.session, db.session.get(Member, member_id), "1229237") is not None
+        db.session.remove()
 
 
 def test_admin_runs_a_job_from_the_back_office_and_sees_its_result(app):
