@@ -27,6 +27,22 @@ def test_a_missing_page_is_styled_in_the_readers_language_with_a_way_back(app, c
     assert "Page not found" in english and "/contact/" in english
 
 
+def test_a_form_sent_without_its_token_is_refused_in_words_and_changes_nothing(app, client):
+    from app.extensions import db
+    from models import AuditEntry
+
+    with app.app_context():
+        entries = db.session.query(AuditEntry).count()
+    response = client.post("/login/", data={"username": "x", "password": "y"}, headers={"Accept-Language": "ar"})
+    shown = page(response)
+    assert response.status_code == 400 and "انتهت صلاحية هذا النموذج" in shown and "CSRF" not in shown
+    assert 'id="error-way-back"' in shown  # the styled page, with the navigation bar
+    english = page(app.test_client().post("/register/", data={}, headers={"Accept-Language": "en"}))
+    assert "This form has expired" in english and "Bad Request" not in english
+    with app.app_context():
+        assert db.session.query(AuditEntry).count() == entries
+
+
 def test_a_page_the_role_may_not_open_says_so_instead_of_forbidden(app, client):
     make_user(app, "auditor1", "Auditor")
     login(client, "auditor1")

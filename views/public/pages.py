@@ -1,4 +1,5 @@
-"""Pages every visitor may see: "Contact us", the site icon, and the styled error pages (403, 404, 500)."""
+"""Pages every visitor may see: "Contact us", the site icon, and the styled error pages (403, 404, 500,
+and the refusal of a form sent without its valid CSRF token)."""
 from __future__ import annotations
 
 import logging
@@ -7,6 +8,7 @@ from flask import Flask, current_app, g, redirect, render_template, request, url
 from flask_appbuilder import BaseView, expose
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("ghurfa.errors")
@@ -18,6 +20,9 @@ ERROR_PAGES = {
           _l("There is no page at this address. It may have moved, or the link may be incomplete.")),
     500: (_l("Something went wrong"),
           _l("The portal could not finish your request. Nothing was charged twice; please try again in a moment.")),
+    "csrf": (_l("This form has expired"),
+             _l("The form was open too long, or it was sent from another site. Nothing was changed: go back, "
+                "reload the page and send the form again.")),
 }
 
 
@@ -62,8 +67,8 @@ def way_back() -> str:
     return current_app.appbuilder.get_url_for_index
 
 
-def error_page(status: int):
-    title, explanation = ERROR_PAGES[status]
+def error_page(status: int, kind: str | None = None):
+    title, explanation = ERROR_PAGES[kind or status]
     if status == 500:
         from app.extensions import db
 
@@ -71,7 +76,7 @@ def error_page(status: int):
     try:
         body = render_template("errors/error.html", appbuilder=current_app.appbuilder,
                                base_template=current_app.appbuilder.base_template, status=status, title=title,
-                               explanation=explanation, back_url=way_back(),
+                               explanation=explanation, back_url=way_back(), kind=kind or status,
                                request_id=g.get("request_id"))
     except Exception:
         log.exception("the styled error page could not be rendered")
@@ -82,6 +87,16 @@ def error_page(status: int):
 
 def _handle_http(error: HTTPException):
     return error_page(error.code)
+
+
+def _handle_csrf(error: CSRFError):
+    from flask_login import current_user
+
+    log.warning("form refused on %s %s: %s", request.method, request.path, error.description)
+    # Refused before FAB's own before_request hook, which sets g.user for the page's navigation bar.
+    if "user" not in g:
+        g.user = current_user
+    return error_page(400, "csrf")
 
 
 def _handle_unexpected(error: Exception):
@@ -98,4 +113,5 @@ def register(appbuilder, app: Flask) -> None:
     app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), 301))
     for status in (403, 404):
         app.register_error_handler(status, _handle_http)
+    app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(500, _handle_unexpected)
