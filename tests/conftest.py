@@ -111,6 +111,12 @@ def _fresh_database(request):
     from app.services.audit.checkpoints import checkpoint_path
 
     checkpoint_path(application.config).unlink(missing_ok=True)
+    # Messages written to the outbox folder belong to the test that sent them: references repeat.
+    outbox = Path(application.config["OUTBOX_DIR"])
+    if outbox.is_dir():
+        for written in outbox.iterdir():
+            if written.is_file():
+                written.unlink()
     with application.app_context():
         from app.extensions import db
         from app.services.setup.bootstrap import load_reference_data
