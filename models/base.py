@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,3 +25,19 @@ class Audited:
     """Marks a table whose every insert, update and delete is written to the audit log."""
 
     __audited__ = True
+
+
+# The reader's language ("en" or "ar"), set by the web layer (views/display.py); English elsewhere.
+reader_language: Callable[[], str] = lambda: "en"
+
+
+class BilingualName:
+    """A record with name_en and name_ar, shown (str) in the reader's language: in drop-downs, related
+    columns and templates. repr() stays English, for logs."""
+
+    def display_name(self) -> str:
+        arabic = reader_language() == "ar" and getattr(self, "name_ar", None)
+        return (self.name_ar if arabic else self.name_en) or self.name_ar or ""
+
+    def __str__(self) -> str:
+        return self.display_name()

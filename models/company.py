@@ -19,12 +19,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Audited, Timestamps
+from models.base import Audited, BilingualName, Timestamps
 
 CR_STATUSES = ("active", "cancelled", "expired", "suspended")
 
 
-class Company(Audited, Timestamps, Model):
+class Company(BilingualName, Audited, Timestamps, Model):
     __tablename__ = "company"
     __table_args__ = (
         CheckConstraint(
@@ -59,6 +59,9 @@ class Company(Audited, Timestamps, Model):
 
     def __repr__(self) -> str:
         return f"{self.cr_number} {self.name_en}"
+
+    def __str__(self) -> str:
+        return f"{self.cr_number} {self.display_name()}"
 
 
 class Signatory(Audited, Timestamps, Model):

@@ -5,10 +5,10 @@ from flask_appbuilder import Model
 from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Audited
+from models.base import Audited, BilingualName
 
 
-class Grade(Audited, Model):
+class Grade(BilingualName, Audited, Model):
     __tablename__ = "grade"
     __table_args__ = (CheckConstraint("rank >= 0", name="ck_grade_rank"),)
 
@@ -23,7 +23,7 @@ class Grade(Audited, Model):
         return self.name_en
 
 
-class Governorate(Audited, Model):
+class Governorate(BilingualName, Audited, Model):
     __tablename__ = "governorate"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -21,6 +21,7 @@ from app.domain import labels
 from app.domain.messages import Message
 from app.domain.money import format_money
 from app.domain.times import ZONE_LABEL, format_clock, format_day
+from models import base as models_base
 
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 
@@ -174,8 +175,16 @@ def sentence(msgid: str, **values: Any) -> Markup:
     return message_html(Message(msgid, values))
 
 
+def _reader_language() -> str:
+    try:
+        return language()
+    except Exception:  # no request or app context: a job, the shell
+        return "en"
+
+
 def register_display(app: Flask) -> None:
-    """The filters every template may use."""
+    """The filters every template may use; records named in the reader's language (models.base)."""
+    models_base.reader_language = _reader_language
     app.jinja_env.filters.update(
         money=money, money_text=money_text, day=day, moment=moment, ltr=ltr, isolate=isolate,
         label=label, yes_no=yes_no, record=record, plain=plain, actor=actor, figures_apart=figures_apart,

@@ -164,6 +164,7 @@ JOB_RESULTS = _family({
     "ok": N_("Succeeded"),
     "failed": N_("Failed"),
     "skipped": N_("Skipped (another run was under way)"),
+    "abandoned": N_("Abandoned (its process stopped before the end)"),
 })
 
 AUDIT_ACTIONS = _family({

@@ -125,3 +125,13 @@ def test_a_voucher_refusal_in_arabic(app, admin):
     error = _field_error(page, "value")
     assert "help-block" in error and "A voucher" not in error
     assert _count(app, Voucher) == 0
+
+
+@pytest.mark.parametrize("language,grade,governorate", [("en", "Fourth", "Muscat"), ("ar", "الرابعة", "مسقط")])
+def test_related_records_are_offered_by_their_name_in_the_readers_language(app, admin, language, grade, governorate):
+    import re
+
+    admin.get(f"/lang/{language}")
+    page = admin.get("/companyview/add").get_data(as_text=True)
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
+    assert grade in options and any(governorate in option for option in options), options

@@ -22,8 +22,6 @@ JOB_LABELS = {
     "reconcile_payments": _l("Ask the payment gateway about orders left pending, retry refunds pending at the gateway"),
     "outbox": _l("Send queued emails and SMS, retrying failures with backoff"),
 }
-RUN_STATUS_LABELS = {"ok": _l("Done"), "failed": _l("Failed"), "skipped": _l("Not run: another run holds its lock"),
-                     "running": _l("Running")}
 
 
 def muscat_time(moment: dt.datetime | None) -> str:
@@ -46,7 +44,7 @@ class ScheduledJobsView(BaseView):
         rows = [{"name": name, "label": JOB_LABELS.get(name, spec.description), "schedule": plan[name],
                  "last": last.get(name)} for name, spec in JOBS.items()]
         return self.render_template("admin/scheduled_jobs.html", rows=rows, title=gettext("Scheduled jobs"),
-                                    status_labels=RUN_STATUS_LABELS, muscat_time=muscat_time)
+                                    muscat_time=muscat_time)
 
     @expose("/run/<string:name>", methods=["POST"])
     @has_access
