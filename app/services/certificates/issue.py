@@ -78,6 +78,9 @@ def issue_certificate(session: Session, membership: Membership, *, order: Servic
     if previous is not None:
         previous.superseded_by_id = certificate.id
         previous.superseded_at = _utcnow()
+    from app.services.certificates.signed import sign_on_issue
+
+    sign_on_issue(session, certificate)  # never raises: a failure leaves it queued for signing
     return certificate
 
 
@@ -93,7 +96,10 @@ def verify_url(certificate: Certificate) -> str:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
-    """The PDF of a certificate, rendered again from its snapshot (the same bytes every time)."""
+    """The unsigned PDF of a certificate, rendered again from its snapshot (the same bytes every time).
+
+    Members, staff and mail get the signed file instead: app/services/certificates/signed.py.
+    """
     from pathlib import Path
 
     from app.certificates.pdf import render_certificate_pdf

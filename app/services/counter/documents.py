@@ -1,5 +1,6 @@
 """The counter's printed papers: the bilingual receipt (A4 or 80 mm roll) (with a QR code to the public receipt check)
-and the bilingual credit note of a refund. English with Latin digits, Arabic with Arabic-Indic digits."""
+and the bilingual credit note of a refund. English with Latin digits, Arabic with Arabic-Indic digits.
+Each carries the chamber's (invisible) PAdES signature, applied when printed."""
 from __future__ import annotations
 
 import datetime as dt
@@ -77,7 +78,9 @@ def _render(template: str, values: dict, qr_url: str | None) -> bytes:
                                 encoding="utf-8")
     if getattr(context, "err", 0):
         raise DocumentRenderFailed(template)
-    return out.getvalue()
+    from app.services.certificates.signed import signed_document
+
+    return signed_document(out.getvalue())
 
 
 PAPERS = ("a4", "80mm")
