@@ -78,8 +78,9 @@ class CertificateCheckView(BaseView):
         form = PdfCheckForm()
         if not form.validate_on_submit():
             too_large = request.method == "POST" and bool(form.pdf.errors) and form.pdf.data
-            return self._page(None, asked=False, serial="", form=form,
-                              pdf_check=PdfCheck(TOO_LARGE) if too_large else None), (413 if too_large else 200)
+            body, _ = self._page(None, asked=False, serial="", form=form,
+                                 pdf_check=PdfCheck(TOO_LARGE) if too_large else None)
+            return body, (413 if too_large else 200)
         limit = int(current_app.config["SIGNED_PDF_MAX_BYTES"])
         data = form.pdf.data.read(limit + 1)
         result = check_pdf(db.session, data, today=today(current_app.config))
