@@ -22,8 +22,8 @@ MUSCAT = dt.timezone(dt.timedelta(hours=4), "Asia/Muscat")
 FIELD_NAME = "ChamberSignature"
 MM = 72 / 25.4
 #: Where the visible signature sits on the certificate (A4, points from the bottom left):
-#: between the fields and the footer with the serial and QR code.
-CERTIFICATE_SIGNATURE_BOX = (int(48 * MM), int(75 * MM), int(162 * MM), int(91 * MM))
+#: between the fields (and their Hijri dates, down to 233 pt) and the QR code (from 191 pt).
+CERTIFICATE_SIGNATURE_BOX = (int(48 * MM), 194, int(162 * MM), 231)
 SIGNED_BY_EN = "Digitally signed by Oman Chamber of Commerce and Industry"
 SIGNED_BY_AR = "موقّعة رقميًا من غرفة تجارة وصناعة عمان"
 REASON = "Issued by the Oman Chamber of Commerce and Industry"
@@ -81,13 +81,18 @@ def signing_time_lines(now: dt.datetime) -> dict[str, str]:
 @lru_cache(maxsize=2)
 def _stamp_style(font_dir: str):
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
     # One line per script: HarfBuzz shapes a line in one direction, guessed from its script.
     text = "\n".join((SIGNED_BY_EN, SIGNED_BY_AR, "%(time_en)s", "%(time_ar)s"))
-    font = GlyphAccumulatorFactory(str(Path(font_dir) / STAMP_FONT), font_size=8)
+    font = GlyphAccumulatorFactory(str(Path(font_dir) / STAMP_FONT), font_size=7)
     return TextStampStyle(stamp_text=text, border_width=1, border_color=(0.69, 0.55, 0.24),
-                          text_box_style=TextBoxStyle(font=font, font_size=8, leading=10,
+                          text_box_style=TextBoxStyle(font=font, font_size=7, leading=8, box_layout_rule=SimpleBoxLayoutRule(
+                              x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID, margins=Margins.uniform(1)),
                                                       text_color=(0.04, 0.36, 0.23)),
-                          background=None)
+                          background=None,
+                          inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID,
+                                                                   y_align=AxisAlignment.ALIGN_MID,
+                                                                   margins=Margins.uniform(3)))

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from app.certificates.signing import SigningFailed, sign_pdf
 from app.certificates.signing_keys import SigningNotConfigured, signing_key
 from app.certificates.stamp_font import stamp_font_dir
+from app.services.certificates.rendering import certificate_pdf
 from models import Certificate, SignedCertificatePdf
 
 log = logging.getLogger("ghurfa.signing")
@@ -51,8 +52,6 @@ def _sign(pdf: bytes, *, visible: bool) -> tuple[bytes, str]:
 
 def _store(session: Session, certificate: Certificate) -> bytes:
     """Renders and signs the certificate and keeps the signed file (no commit); raises SigningFailed."""
-    from app.services.certificates.issue import certificate_pdf
-
     try:
         signed, signer = _sign(certificate_pdf(certificate), visible=True)
     except SigningFailed:
@@ -83,8 +82,6 @@ def stored_signed_pdf(session: Session, certificate: Certificate) -> bytes | Non
 def signed_certificate_pdf(session: Session, certificate: Certificate, *, keep: bool = True) -> bytes:
     """The certificate as members get it: the signed file, signed now if it was queued (and kept
     and committed when `keep`), or the unsigned render when signing fails again."""
-    from app.services.certificates.issue import certificate_pdf
-
     stored = stored_signed_pdf(session, certificate)
     if stored is not None:
         return stored

@@ -40,8 +40,11 @@ def test_a_genuine_certificate_is_recognised_in_both_languages(app, client, cert
     assert response.status_code == 200
     assert "This is a genuine certificate of the chamber, unaltered since the chamber signed it." in page
     assert "This certificate is valid." in page and serial in page and "promising projects" in page
+    assert "رمضان" not in page
     page = upload(client, _signed(app, certificate_id), language="ar").get_data(as_text=True)
     assert "هذه الشهادة سارية." in page and "pdf-check-genuine" in page
+    # Issued on 19 March 2026, the last day of Ramadan 1447: the Hijri dates stand beside the Gregorian ones.
+    assert "٣٠ رمضان ١٤٤٧ هـ" in page and "١١ شوال ١٤٤٨ هـ" in page
 
 
 def test_a_genuine_pdf_of_a_superseded_revoked_or_expired_certificate_says_so(app, client, certificate):
