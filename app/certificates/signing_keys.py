@@ -122,15 +122,47 @@ def _timestamper(config, roots):
         return (HTTPTimeStamper(config["TSA_URL"], timeout=int(config.get("TSA_TIMEOUT_SECONDS") or 10)),
                 _read_pem_files(config.get("TSA_TRUST_ROOTS")) or roots)
     if config.get("SIGNING_DEV_TSA"):
-        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-
         tsa_cert, tsa_key, tsa_chain = _read_pkcs12(Path(config["SIGNING_DEV_TSA"]),
                                                     config.get("SIGNING_PKCS12_PASSWORD"))
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-        return DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key,
-                                certs_to_embed=SimpleCertificateStore.from_certs(tsa_chain)), roots
+        return local_timestamper(tsa_cert, tsa_key, SimpleCertificateStore.from_certs(tsa_chain)), roots
     raise SigningNotConfigured("no time-stamping authority: set TSA_URL")
+
+
+def local_timestamper(tsa_cert, tsa_key, certs_to_embed=None):
+    """pyHanko's in-process time-stamping authority, its RSA key parsed once rather than on every stamp.
+
+    DummyTimeStamper parses (and checks) its key for each token it signs, some 15 ms each: more
+    than the rest of a signature. The token is the same; only the key's parsing is kept.
+    """
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class LocalTimeStamper(DummyTimeStamper):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._private_key = serialization.load_der_private_key(self.tsa_key.dump(), password=None)
+
+        def _sign_tst_info(self, tst_info_data, md_algorithm, dt):
+            from asn1crypto import cms, core
+
+            from pyhanko.sign import general
+
+            digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+            digest.update(tst_info_data)
+            signed_attrs = cms.CMSAttributes([
+                general.simple_cms_attribute("content_type", "tst_info"),
+                general.simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+                general.simple_cms_attribute("signing_certificate", general.as_signing_certificate(self.tsa_cert)),
+                general.simple_cms_attribute("message_digest", digest.finalize()),
+            ])
+            signature = self._private_key.sign(signed_attrs.dump(), PKCS1v15(),
+                                               get_pyca_cryptography_hash(md_algorithm.upper()))
+            return signature, signed_attrs
+
+    return LocalTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key, certs_to_embed=certs_to_embed)
 
 
 def _read_pem_files(names: str | None) -> tuple[asn1_x509.Certificate, ...]:
