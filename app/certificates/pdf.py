@@ -227,7 +227,7 @@ def hijri_line(snapshot: CertificateSnapshot) -> str | None:
     issued, expires = format_hijri_ar(snapshot.issued_on), format_hijri_ar(snapshot.expires_on)
     if issued is None or expires is None:
         return None
-    return f"بالتقويم الهجري (أم القرى): تاريخ الإصدار {issued}، تاريخ الانتهاء {expires}"
+    return f"بالتقويم الهجري (أم القرى): من {issued} إلى {expires}"
 
 
 def _fields_font_size(fields: list[tuple[str, str, str, str, bool]], bold_font: Path) -> float | None:

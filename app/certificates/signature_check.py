@@ -12,6 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from app.certificates.event_loop import outside_event_loop
 from app.certificates.signing_keys import SigningKey
 
 log = logging.getLogger("ghurfa.signing")
@@ -35,7 +36,7 @@ def check_signed_pdf(data: bytes, key: SigningKey) -> SignatureCheck:
     if not data.lstrip()[:5] == b"%PDF-":
         return SignatureCheck(NOT_PDF)
     try:
-        return _check(data, key)
+        return outside_event_loop(lambda: _check(data, key))
     except Exception as exc:  # a malformed PDF can break the parser in any of its layers
         log.info("uploaded PDF could not be read: %s", type(exc).__name__)
         return SignatureCheck(MALFORMED)

@@ -15,6 +15,7 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
+from app.certificates.event_loop import outside_event_loop
 from app.certificates.signing_keys import SigningKey
 from app.domain.arabic import to_arabic_indic
 
@@ -62,7 +63,8 @@ def sign_pdf(pdf: bytes, key: SigningKey, *, now: dt.datetime, font_dir: Path | 
     out = io.BytesIO()
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        pdf_signer.sign_pdf(writer, output=out, appearance_text_params=signing_time_lines(now))
+        outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out,
+                                                       appearance_text_params=signing_time_lines(now)))
     except Exception as exc:  # pyHanko, the TSA's HTTP client and the key raise many kinds
         raise SigningFailed(f"{type(exc).__name__}: {exc}"[:300]) from exc
     return out.getvalue()

@@ -80,7 +80,8 @@ class CertificateCheckView(BaseView):
             too_large = request.method == "POST" and bool(form.pdf.errors) and form.pdf.data
             body, _ = self._page(None, asked=False, serial="", form=form,
                                  pdf_check=PdfCheck(TOO_LARGE) if too_large else None)
-            return body, (413 if too_large else 200)
+            # A form sent without a usable file (or its token) is a bad request; the page says why.
+            return body, (413 if too_large else 400 if request.method == "POST" else 200)
         limit = int(current_app.config["SIGNED_PDF_MAX_BYTES"])
         data = form.pdf.data.read(limit + 1)
         result = check_pdf(db.session, data, today=today(current_app.config))

@@ -141,3 +141,16 @@ def test_the_signing_time_is_printed_in_muscat_time_in_both_languages():
     assert lines["time_en"] == "Signed on 2027-01-01 01:05 (Asia/Muscat)"
     # The date's run is handed to HarfBuzz reversed, so it prints left to right inside the Arabic line.
     assert lines["time_ar"] == "وقت التوقيع " + "٢٠٢٧-٠١-٠١ ٠١:٠٥"[::-1] + " بتوقيت مسقط"
+
+
+def test_the_scheduled_job_signs_the_queue(app):
+    from jobs.scheduler import run_now
+
+    membership_id = membership(app)
+    good = app.config["SIGNING_PKCS12"]
+    app.config["SIGNING_PKCS12"] = "/nonexistent/key.p12"
+    certificate_id, _ = issue(app, membership_id)
+    assert run_now(app, "certificate_signing").counts == {"signed": 0, "still_queued": 1}
+    app.config["SIGNING_PKCS12"] = good
+    assert run_now(app, "certificate_signing").counts == {"signed": 1, "still_queued": 0}
+    assert _stored(app, certificate_id) is not None

@@ -113,3 +113,21 @@ def test_an_unreachable_authority_fails_the_signing_and_writes_nothing(tmp_path)
                        "TSA_URL": "http://127.0.0.1:9/tsa", "TSA_TIMEOUT_SECONDS": 2})
     with pytest.raises(SigningFailed):
         sign_pdf(rendered(), key, now=dt.datetime.now(dt.timezone.utc))
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(tmp_path):
+    import asyncio
+
+    from app.certificates.signature_check import GENUINE, check_signed_pdf
+    from app.certificates.signing import sign_pdf
+    from app.certificates.signing_keys import make_chamber_ca, signing_key
+
+    make_chamber_ca(tmp_path, password="pw", now=dt.datetime.now(dt.timezone.utc), chamber_name="Chamber")
+    key = signing_key({"SIGNING_PKCS12": str(tmp_path / "chamber-signing.p12"), "SIGNING_PKCS12_PASSWORD": "pw",
+                       "SIGNING_DEV_TSA": str(tmp_path / "chamber-tsa.p12")})
+
+    async def inside():
+        signed = sign_pdf(rendered(), key, now=dt.datetime.now(dt.timezone.utc))
+        return check_signed_pdf(signed, key).outcome
+
+    assert asyncio.run(inside()) == GENUINE

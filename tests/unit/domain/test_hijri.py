@@ -56,8 +56,7 @@ def test_the_printed_papers_and_the_certificate_carry_the_hijri_date_on_their_ar
         "serial": "2026-0A1B2C3D", "chamber_name_en": "C", "chamber_name_ar": "غ", "company_name_en": "c",
         "company_name_ar": "ش", "cr_number": "1", "grade_en": "F", "grade_ar": "ر", "occi_number": "1",
         "issued_on": "2026-03-19", "expires_on": "2027-03-19", "head_office_en": "", "head_office_ar": ""})
-    assert hijri_line(snapshot) == ("بالتقويم الهجري (أم القرى): تاريخ الإصدار ٣٠ رمضان ١٤٤٧ هـ، "
-                                    "تاريخ الانتهاء ١١ شوال ١٤٤٨ هـ")
+    assert hijri_line(snapshot) == "بالتقويم الهجري (أم القرى): من ٣٠ رمضان ١٤٤٧ هـ إلى ١١ شوال ١٤٤٨ هـ"
     beyond = CertificateSnapshot.from_dict({
         "serial": "2077-0A1B2C3D", "chamber_name_en": "C", "chamber_name_ar": "غ", "company_name_en": "c",
         "company_name_ar": "ش", "cr_number": "1", "grade_en": "F", "grade_ar": "ر", "occi_number": "1",
