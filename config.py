@@ -164,6 +164,8 @@ class Config:
     REGISTRY_URL = _env("REGISTRY_URL")
     REGISTRY_API_KEY = _env("REGISTRY_API_KEY")
     REGISTRY_TIMEOUT = float(_env("REGISTRY_TIMEOUT", "5"))
+    # "Select company" reads the member's companies from the registry again at most this often.
+    REGISTRY_REFRESH_MINUTES = _env_int("REGISTRY_REFRESH_MINUTES", 10)
 
     PAYMENT_GATEWAY = _env("PAYMENT_GATEWAY", "sandbox")
     # Ask the gateway to also post each reply server to server to PUBLIC_BASE_URL/payments/notify

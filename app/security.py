@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
-from flask import g, has_request_context, session
+from flask import current_app, g, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_login import current_user
 from sqlalchemy import inspect, select
@@ -111,6 +112,30 @@ class GhurfaSecurityManager(SecurityManager):
         if rules is None:
             return super().has_access(permission_name, view_name)
         return any(re.match(view, view_name) and re.match(permission, permission_name) for view, permission in rules)
+
+    def is_item_public(self, permission_name: str, view_name: str) -> bool:
+        """FAB's check for a visitor not logged in, against the Public role's permissions read once.
+
+        FAB reads the role and its permissions from the database for every menu item and
+        button; they are read once per request here, and kept BACK_OFFICE_CACHE_SECONDS in
+        the worker (an edit of the Public role in the back office shows within that time).
+        """
+        return (view_name, permission_name) in self.public_permissions()
+
+    def public_permissions(self) -> frozenset[tuple[str, str]]:
+        if has_request_context() and "ghurfa_public_permissions" in g:
+            return g.ghurfa_public_permissions
+        ttl = current_app.config.get("BACK_OFFICE_CACHE_SECONDS", 0)
+        now = time.monotonic()
+        cached = getattr(self, "_public_permissions", None)
+        if ttl and cached is not None and now - cached[0] < ttl:
+            found = cached[1]
+        else:
+            found = frozenset((pv.view_menu.name, pv.permission.name) for pv in self.get_public_permissions() or ())
+            self._public_permissions = (now, found)
+        if has_request_context():
+            g.ghurfa_public_permissions = found
+        return found
 
     def request_role_rules(self) -> tuple[tuple[str, str], ...] | None:
         """The (view, permission) patterns of the signed-in user's roles, or None when FAB must decide."""

@@ -52,6 +52,7 @@ class Measurement:
     req_per_s: float = 0.0
     p50_ms: float = 0.0
     p95_ms: float = 0.0
+    p99_ms: float = 0.0
     queries: list[int] = field(default_factory=list)
     bytes: int = 0
 
@@ -77,6 +78,7 @@ def prepare(database_url: str, n: int, seed: int) -> tuple[object, dict]:
     from bench.stock_app import create_app
 
     os.environ["DATABASE_URL"] = database_url
+    gen.ensure_postgres_database(database_url)
     application = gen.prepared_app(database_url)
     with application.app_context():
         from app.extensions import db
@@ -138,7 +140,8 @@ class Server:
         instance.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, DATABASE_URL=database_url, GHURFA_BENCH_COUNT_QUERIES="1",
                    SECRET_KEY=secrets.token_urlsafe(32), RATELIMIT_ENABLED="0", LOAD_DEMO_DATA="0",
-                   GHURFA_INSTANCE_DIR=str(instance), SCHEDULER_IN_DEV_SERVER="0")
+                   GHURFA_INSTANCE_DIR=str(instance), SCHEDULER_IN_DEV_SERVER="0",
+                   PUBLIC_BASE_URL=self.base)  # the host the bench's requests name (trusted hosts)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.log = open(OUT_DIR / "gunicorn.log", "w")
         self.process = subprocess.Popen(
@@ -219,6 +222,7 @@ def measure(sessions: list[requests.Session], url: str, total: int, budget: floa
                        req_per_s=round(len(latencies) / seconds, 2),
                        p50_ms=round(1000 * latencies[len(latencies) // 2], 1),
                        p95_ms=round(1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))], 1),
+                       p99_ms=round(1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
                        queries=sorted(queries), bytes=max(sizes))
 
 

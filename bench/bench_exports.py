@@ -30,6 +30,7 @@ AUDITOR = "bench-auditor"
 PASSWORD = "bench password that is long enough"
 SERVICES = ("new_membership", "renewal", "replacement", "name_change", "grade_change")
 STATUSES = ("paid", "fulfilled", "pending_payment", "cancelled", "expired", "failed")
+OPEN_STATUSES = ("draft", "pending_payment", "review")  # models.order.OPEN_STATUSES
 
 
 def _rss_mb() -> float:
@@ -120,9 +121,15 @@ def prepare(url: str, rows: int) -> None:
                        "details, paid_at, created_at, updated_at")
             with cursor.copy(f"COPY service_order ({columns}) FROM STDIN") as copy:
                 start = dt.datetime(2022, 1, 1)
+                open_orders: set[tuple[int, str]] = set()
                 for i in range(rows):
                     created = start + dt.timedelta(seconds=i * 90)
                     status = STATUSES[rng.randrange(len(STATUSES))]
+                    key = (companies[i % len(companies)], SERVICES[i % len(SERVICES)])
+                    if status in OPEN_STATUSES:
+                        # One open request per company and service (uq_order_open_per_company_service).
+                        status = "expired" if key in open_orders else status
+                        open_orders.add(key)
                     paid = created + dt.timedelta(minutes=5) if status in ("paid", "fulfilled") else None
                     copy.write_row((f"SR-{i:09d}", SERVICES[i % len(SERVICES)], status, user_id,
                                     companies[i % len(companies)], created.date(), 12,

@@ -221,6 +221,23 @@ def generate(engine: Engine, *, n: int, seed: int, today: dt.date) -> Generation
     return GenerationReport(counts=counts, seconds=time.perf_counter() - started)
 
 
+def ensure_postgres_database(url: str) -> None:
+    """Creates the PostgreSQL database the URL names when it does not exist yet."""
+    from sqlalchemy import create_engine
+
+    target = make_url(url)
+    if not target.get_backend_name().startswith("postgresql"):
+        return
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                            {"name": target.database}).first() is None:
+                conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        admin.dispose()
+
+
 def recreate_postgres_database(url: str) -> None:
     """Drops and creates the PostgreSQL database the URL names (for a clean bench run)."""
     from sqlalchemy import create_engine

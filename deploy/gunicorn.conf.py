@@ -21,6 +21,10 @@ accesslog = None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "app:create_app()"
+# gunicorn's control socket (gunicornc) only where one is asked for: its default path in $HOME
+# would be shared by every gunicorn of the same user on the machine.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 
 
 def on_starting(server):

@@ -99,6 +99,13 @@ CR_STATUSES = _family({
     "suspended": N_("Suspended"),
 })
 
+VOUCHER_STATUSES = _family({
+    "scheduled": N_("Scheduled"),
+    "active": N_("Active"),
+    "expired": N_("Expired"),
+    "used_up": N_("Used up"),
+})
+
 VOUCHER_KINDS = _family({
     "fixed": N_("Fixed amount"),
     "percent": N_("Percentage"),
@@ -380,6 +387,7 @@ FAMILIES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "membership_status": MEMBERSHIP_STATUSES,
     "cr_status": CR_STATUSES,
     "voucher_kind": VOUCHER_KINDS,
+    "voucher_status": VOUCHER_STATUSES,
     "notification_channel": NOTIFICATION_CHANNELS,
     "notification_template": NOTIFICATION_TEMPLATES,
     "notification_status": NOTIFICATION_STATUSES,

@@ -31,7 +31,6 @@ from app.domain.errors import (
     VoucherValueNotPositive,
 )
 from app.domain.labels import VOUCHER_KINDS
-from app.domain.messages import N_
 from app.domain.money import percent_of, require_baisa
 
 CODE_MIN_LENGTH = 3
@@ -94,14 +93,6 @@ class VoucherStatus(StrEnum):
     ACTIVE = "active"
     EXPIRED = "expired"
     USED_UP = "used_up"
-
-
-VOUCHER_STATUS_LABELS = {
-    VoucherStatus.SCHEDULED: N_("Scheduled"),
-    VoucherStatus.ACTIVE: N_("Active"),
-    VoucherStatus.EXPIRED: N_("Expired"),
-    VoucherStatus.USED_UP: N_("Used up"),
-}
 
 
 def voucher_status(voucher: Voucher, today: date) -> VoucherStatus:

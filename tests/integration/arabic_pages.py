@@ -17,6 +17,7 @@ ARABIC = re.compile(r"[\u0600-\u06ff]")
 # numbers joined by separators or signed (dates, times, amounts, phones, serials, references).
 # A plain number ("خلال 30 يومًا", "عدد السجلات: 1204") keeps its digits in order.
 REORDERED = re.compile(r"[A-Za-z]|\+\s*[0-9]|[0-9][-/:.,+][0-9]|[0-9]-|-[0-9]")
+UNICODE_ISOLATE = re.compile("[\u2066\u2067\u2068][^\u2069]*\u2069")
 NONE_WORD = re.compile(r"(?<![\w-])None(?![\w-])")
 SKIPPED = {"script", "style", "pre", "code", "textarea", "head", "title", "template", "noscript", "svg"}
 INLINE = {"a", "span", "strong", "em", "b", "i", "label", "small", "button", "abbr", "u", "sub", "sup", "font",
@@ -68,7 +69,10 @@ class _Reader(HTMLParser):
         element = self.stack[-1]
         if element.skipped or not data.strip():
             return
-        text = data.strip()
+        # A run between LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE is isolated (for <option>, which holds no tags).
+        text = UNICODE_ISOLATE.sub("", data).strip()
+        if not text:
+            return
         if NONE_WORD.search(text):
             self.found.append(f"'None' shown: {text[:80]!r}")
         if text in RAW_CODES:

@@ -65,7 +65,8 @@ class CounterView(BaseView):
             abort(404)
         form = StartServiceForm()
         form.membership.choices = [("", "-")] + [
-            (str(m.id), f"{m.occi_number} · {m.grade} · {m.expires_on.isoformat()}")
+            # An option holds no markup: its number and date are kept apart by Unicode isolates.
+            (str(m.id), f"\u2066{m.occi_number}\u2069 · {m.grade} · \u2066{m.expires_on.isoformat()}\u2069")
             for m in visits.counter_memberships(company)]
         plan = None
         if form.validate_on_submit():

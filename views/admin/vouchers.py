@@ -12,12 +12,13 @@ from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from app.domain.errors import DomainError
+from app.domain.labels import SERVICES as SERVICE_LABELS
+from app.domain.labels import translated
 from app.domain.money import format_omr, parse_omr
-from app.domain.vouchers import VOUCHER_STATUS_LABELS, voucher_status, validate_voucher_definition
+from app.domain.vouchers import validate_voucher_definition, voucher_status
 from app.extensions import db
 from app.infrastructure.clock import today
 from app.services.membership import fee_schedules
-from app.domain.labels import SERVICES as SERVICE_LABELS
 from app.services.membership.quotes import domain_voucher
 from models import Grade, Voucher, VoucherRedemption
 from views.admin.base import ChamberModelView, ReadOnlyModelView, omr
@@ -81,7 +82,7 @@ def _today():
 
 
 def status_label(voucher: Voucher) -> str:
-    return str(_l(VOUCHER_STATUS_LABELS[voucher_status(domain_voucher(voucher), _today())]))
+    return translated("voucher_status", voucher_status(domain_voucher(voucher), _today()).value, gettext)
 
 
 def remaining_label(voucher: Voucher) -> str:

@@ -35,6 +35,11 @@ def finish_verification_first():
         return None
     if not current_user.is_authenticated:
         return None
+    from app import permissions
+
+    # Only members verify an email and a mobile: staff and auditors are not looked up (roles are loaded already).
+    if not any(role.name == permissions.MEMBER for role in current_user.roles):
+        return None
     from app.extensions import db
     from app.services.accounts import verification_codes
     from views.portal.accounts import STEP_ENDPOINTS

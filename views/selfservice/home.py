@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import g, redirect, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.services.membership.access import dashboard_context

@@ -33,17 +33,18 @@ from app.services.payments.gateway import PaymentGatewayError, gateway_name, pay
 from app.services.payments.orders import member_order, place_order
 from app.services.membership.quotes import RequestPlan
 from app.services.membership.refusals import REFUSALS, BilingualText, OpenOrderExists
+from app.services.accounts.members import member_of
 from app.services.membership.access import (
     member_companies,
     member_company,
     member_membership,
-    member_of,
     refresh_company,
     refresh_member_companies,
     signatory_id,
 )
 from models import Company, Member, Membership, ServiceOrder
 from views.forms import user_message
+from views.selfservice import registry_check
 
 RECEIPT_ENDPOINT_PATH = "/payments/receipt"
 NOTIFY_ENDPOINT_PATH = "/payments/notify"
@@ -217,6 +218,9 @@ class ServiceWizard(BaseView, ABC):
         """The first step of every service: the member chooses one of the companies the registry lists under them."""
         member = current_member()
         home = url_for("MemberPortalView.dashboard")
+        if request.method == "POST" and request.form.get("check_again"):
+            registry_check.forget()
+            return redirect(url_for(".start"))
         if request.method == "POST":
             cr_number = choose(request.form, "cr_number")
             try:
@@ -238,12 +242,17 @@ class ServiceWizard(BaseView, ABC):
                     member_companies(db.session, member)), selected=cr_number, error=user_message(refusal),
                     back_url=home)
             return redirect(url_for(self.after_company_step))
-        try:
-            companies = refresh_member_companies(db.session, registry(), member)
-        except RegistryError as error:
-            return self.registry_down(error, home)
+        now = clock_now()
+        if registry_check.due(member, now, int(current_app.config["REGISTRY_REFRESH_MINUTES"])):
+            try:
+                companies = refresh_member_companies(db.session, registry(), member)
+            except RegistryError as error:
+                return self.registry_down(error, home)
+            registry_check.mark(member, now)
+        else:
+            companies = member_companies(db.session, member)
         return self.page("selfservice/choose_company.html", companies=self.offered_companies(companies),
-                         selected=self.state.get("cr"), back_url=home)
+                         selected=self.state.get("cr"), back_url=home, checked_at=registry_check.checked_at(member))
 
     def summary_rows(self, plan: RequestPlan) -> list[tuple]:
         return []

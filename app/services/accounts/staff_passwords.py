@@ -40,7 +40,8 @@ def password_changed(session, user, *, by_someone_else: bool) -> None:
     """After FAB saved a new password: end the account's sessions when an administrator set it, and
     email its owner (queued in the outbox, sent at once when possible)."""
     from app.services.accounts import login_sessions
-    from app.services.accounts.password_reset import announce_password_changed, member_of
+    from app.services.accounts.members import member_of
+    from app.services.accounts.password_reset import announce_password_changed
     from app.services.notifications.outbox import deliver_now
 
     if by_someone_else:

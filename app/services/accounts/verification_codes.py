@@ -31,14 +31,11 @@ from app.domain.verification import (
 )
 from app.infrastructure.clock import now_utc
 from app.services.accounts.member_names import greeting_name
+from app.services.accounts.members import member_of
 from app.services.notifications.outbox import deliver_now, queue_message
 from models import Member, VerificationCode
 
 log = logging.getLogger("ghurfa.accounts")
-
-
-def member_of(session: Session, user_id: int) -> Member | None:
-    return session.scalar(select(Member).where(Member.user_id == user_id))
 
 
 def pending_step(member: Member | None) -> Purpose | None:

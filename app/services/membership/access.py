@@ -1,10 +1,11 @@
 """What a member may act on and see: the companies the registry lists under their civil ID, those
 companies' memberships, the member's requests and the certificates they may download.
 
-A member acts for a company while their civil ID is an ACTIVE signatory of it. The
-registry is asked again whenever a service starts (`refresh_member_companies`,
-`refresh_company`): answers are fetched first and written in one transaction, so a
-registry that fails half way leaves nothing half-updated.
+A member acts for a company while their civil ID is a signatory of it that may act (listed by
+the registry, not archived). The registry is asked again for the member's companies when a
+service starts, at most every REGISTRY_REFRESH_MINUTES (`refresh_member_companies`), and for
+the company they choose each time (`refresh_company`): answers are fetched first and written
+in one transaction, so a registry that fails half way leaves nothing half-updated.
 """
 from __future__ import annotations
 
@@ -23,10 +24,6 @@ from models.order import OPEN_STATUSES
 
 # The registry keys signatories by civil ID; resident cards carry a civil ID number too.
 _SIGNATORY_ID_TYPES = ("civil_id", "resident_card")
-
-
-def member_of(session: Session, user_id: int) -> Member | None:
-    return session.scalar(select(Member).where(Member.user_id == user_id))
 
 
 def signatory_id(member: Member) -> str | None:

@@ -151,7 +151,7 @@ def _queue_messages(session: Session, refund: Refund) -> None:
     if contact:
         email, mobile, language, name = contact["email"], contact["mobile"], contact["language"], contact["name"]
     else:
-        from app.services.membership.access import member_of
+        from app.services.accounts.members import member_of
 
         member = member_of(session, order.user_id)
         email = order.user.email

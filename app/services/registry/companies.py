@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.adapters.registry import RegistryCompany
-from models import Company, Governorate, Grade, Signatory
+from models import Company, Governorate, Grade, Membership, Signatory
 
 
 @dataclass
@@ -78,7 +78,9 @@ def upsert_company(session: Session, record: RegistryCompany, codes: ReferenceCo
 
 def companies_for_signatory(session: Session, civil_id: str) -> list[Company]:
     """The companies a civil ID may act for, as the chamber last heard from the registry."""
+    # Their memberships and grades come with them: the dashboard and the services list them all.
     return list(session.scalars(
         select(Company).join(Signatory).where(Signatory.civil_id == civil_id, Signatory.may_act)
+        .options(selectinload(Company.memberships).joinedload(Membership.grade))
         .order_by(Company.cr_number)
     ))

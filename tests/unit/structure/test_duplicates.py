@@ -23,6 +23,7 @@ ACCEPTED = {
     ("app/domain/errors.py", "app/domain/errors.py"): "refusal classes, each a message_id",
     ("app/domain/errors.py", "app/services/membership/refusals.py"): "refusal classes, each a message_id",
     ("app/services/membership/refusals.py", "app/services/membership/refusals.py"): "refusal classes",
+    ("app/services/certificates/lifecycle.py", "app/services/refunds/requests.py"): "refusal classes",
     ("app/services/accounts/stepup.py", "app/services/membership/refusals.py"): "refusal classes",
     ("app/domain/errors.py", "app/services/exports/errors.py"): "refusal classes",
     ("views/admin/chamber.py", "views/admin/chamber.py"): "ModelView attributes",
