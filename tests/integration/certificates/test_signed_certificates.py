@@ -42,7 +42,10 @@ def test_a_certificate_is_signed_on_issue_over_its_unchanged_render(app, tmp_pat
 
     key = signing_key(app.config)
     (embedded,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
-    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=list(key.trust_roots)))
+    from app.certificates.event_loop import outside_event_loop
+
+    status = outside_event_loop(lambda: validate_pdf_signature(
+        embedded, ValidationContext(trust_roots=list(key.trust_roots))))
     assert status.intact and status.valid and status.trusted and status.bottom_line
     assert status.timestamp_validity is not None and status.timestamp_validity.trusted  # B-T
     assert status.docmdp_ok and embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"

@@ -130,4 +130,27 @@ def test_signing_and_checking_work_inside_a_running_event_loop(tmp_path):
         signed = sign_pdf(rendered(), key, now=dt.datetime.now(dt.timezone.utc))
         return check_signed_pdf(signed, key).outcome
 
-    assert asyncio.run(inside()) == GENUINE
+    # In a thread of its own: this one may already run a loop (the browser tests' driver).
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside()).result() == GENUINE
+
+
+def test_with_revocation_fetching_the_validation_data_is_embedded(tmp_path):
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from app.certificates.signature_check import GENUINE, check_signed_pdf
+    from app.certificates.signing import sign_pdf
+    from app.certificates.signing_keys import make_chamber_ca, signing_key
+
+    make_chamber_ca(tmp_path, password="pw", now=dt.datetime.now(dt.timezone.utc), chamber_name="Chamber")
+    key = signing_key({"SIGNING_PKCS12": str(tmp_path / "chamber-signing.p12"), "SIGNING_PKCS12_PASSWORD": "pw",
+                       "SIGNING_DEV_TSA": str(tmp_path / "chamber-tsa.p12")})
+    signed = sign_pdf(rendered(), key, now=dt.datetime.now(dt.timezone.utc), fetch_revocation=True)
+    # B-LT: the document security store holds the chain (the local CA publishes no OCSP or CRL to fetch).
+    dss = PdfFileReader(io.BytesIO(signed)).root["/DSS"]
+    assert len(dss["/Certs"]) >= 2
+    assert check_signed_pdf(signed, key).outcome == GENUINE
