@@ -26,15 +26,13 @@ FORM_OVERHEAD_BYTES = 64 * 1024
 
 
 class PdfCheckForm(FlaskForm):
-    pdf = FileField(_l("Certificate PDF"), validators=[
-        FileRequired(message=_l("Choose the PDF file to check.")),
-        FileSize(max_size=5 * 1024 * 1024, message=_l("This file is too large to be checked.")),
-    ])
+    pdf = FileField(_l("Certificate PDF"), validators=[FileRequired(message=_l("Choose the PDF file to check."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The validator's limit is the configured one (FileSize takes a number when the form is defined).
-        self.pdf.validators[1].max_size = int(current_app.config["SIGNED_PDF_MAX_BYTES"])
+        # The size limit is the configured one, read when the form is made (this form's own list).
+        self.pdf.validators = [*self.pdf.validators, FileSize(
+            max_size=int(current_app.config["SIGNED_PDF_MAX_BYTES"]), message=_l("This file is too large to be checked."))]
 
 
 def _pdf_check_limit() -> str:
