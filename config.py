@@ -1,6 +1,7 @@
 """Ghurfa's settings: every value comes from the environment, with embedded defaults for development.
 
-Production (GHURFA_ENV=production) refuses to start without a real SECRET_KEY and a
+Production (GHURFA_ENV=production) refuses to start without a real SECRET_KEY, a signing key
+(SIGNING_PKCS12 or SIGNING_PKCS11_MODULE) and a time-stamping authority (TSA_URL), and a
 PostgreSQL DATABASE_URL, and refuses the sandbox payment page and the development identity
 provider. Mail and SMS go to the outbox folder unless MAIL_BACKEND and SMS_BACKEND name
 a real backend, in production too: set them there.
@@ -116,6 +117,32 @@ class Config:
     AUDIT_CHECKPOINT_KEY = _env("AUDIT_CHECKPOINT_KEY")  # outside production create_app makes one under instance/
     AUDIT_CHECKPOINT_DIR = _env("AUDIT_CHECKPOINT_DIR")
     LOGIN_SESSION_KEEP_DAYS = _env_int("LOGIN_SESSION_KEEP_DAYS", 30)  # ended/expired sessions older are purged
+
+    # --- the chamber's signature on issued PDFs (PAdES, app/certificates/signing_keys.py) -----------
+    # A PKCS#12 file and its password, or a PKCS#11 token (an HSM; needs python-pkcs11). Production
+    # refuses to start without one; outside production an unset key is made once under
+    # <instance>/signing/ (a local chamber CA, its signing certificate and a time-stamping one).
+    SIGNING_PKCS12 = _env("SIGNING_PKCS12")
+    SIGNING_PKCS12_PASSWORD = _env("SIGNING_PKCS12_PASSWORD")  # made per instance outside production
+    SIGNING_PKCS11_MODULE = _env("SIGNING_PKCS11_MODULE")
+    SIGNING_PKCS11_TOKEN = _env("SIGNING_PKCS11_TOKEN")
+    SIGNING_PKCS11_KEY_LABEL = _env("SIGNING_PKCS11_KEY_LABEL")
+    SIGNING_PKCS11_PIN = _env("SIGNING_PKCS11_PIN")
+    # PEM files (comma separated) of the roots a checked PDF's signer must chain to; default: the
+    # self-signed certificates of the signing key's own chain.
+    SIGNING_TRUST_ROOTS = _env("SIGNING_TRUST_ROOTS")
+    # The RFC 3161 time-stamping authority (required in production) and the roots its tokens chain to
+    # (default: SIGNING_TRUST_ROOTS). Without it, outside production, the local CA stamps time itself.
+    TSA_URL = _env("TSA_URL")
+    TSA_TRUST_ROOTS = _env("TSA_TRUST_ROOTS")
+    TSA_TIMEOUT_SECONDS = _env_int("TSA_TIMEOUT_SECONDS", 10)
+    # Fetch the chain's revocation data (OCSP/CRL) when signing and embed it (PAdES B-LT).
+    SIGNING_FETCH_REVOCATION = _env_bool("SIGNING_FETCH_REVOCATION", PRODUCTION)
+    # Staff are warned (readiness check, back-office notice) this many days before the key expires.
+    SIGNING_KEY_WARN_DAYS = _env_int("SIGNING_KEY_WARN_DAYS", 30)
+    # The public check of an uploaded PDF: largest file accepted, and uploads per client address.
+    SIGNED_PDF_MAX_BYTES = _env_int("SIGNED_PDF_MAX_BYTES", 5 * 1024 * 1024)
+    RATELIMIT_PDF_CHECK = _env("RATELIMIT_PDF_CHECK", "10 per minute")
 
     # --- Flask-AppBuilder -----------------------------------------------------------
     FAB_API_SWAGGER_UI = True

@@ -32,11 +32,19 @@ def _check_configuration(app: Flask) -> None:
             raise ConfigurationError("AUDIT_CHECKPOINT_KEY must be set (from the environment) in production.")
         if app.config.get("DEV_IDP_ENABLED"):
             raise ConfigurationError("The development identity provider cannot run in production.")
+        from app.certificates.signing_keys import configured
+
+        if not configured(app.config):
+            raise ConfigurationError("A signing key (SIGNING_PKCS12 and SIGNING_PKCS12_PASSWORD, or "
+                                     "SIGNING_PKCS11_MODULE) must be configured in production.")
+        if not app.config.get("TSA_URL"):
+            raise ConfigurationError("TSA_URL (the RFC 3161 time-stamping authority) must be set in production.")
 
 
 # Secrets an instance outside production makes for itself when none is configured.
 DEVELOPMENT_SECRETS = {"SECRET_KEY": "secret_key", "SANDBOX_GATEWAY_SECRET": "sandbox_gateway",
-                       "AUDIT_CHECKPOINT_KEY": "audit_checkpoint_key"}
+                       "AUDIT_CHECKPOINT_KEY": "audit_checkpoint_key",
+                       "SIGNING_PKCS12_PASSWORD": "signing_pkcs12_password"}
 
 
 def _fill_development_secrets(app: Flask) -> None:
@@ -71,6 +79,7 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     app.config["FAB_CREATE_DB"] = False
     _check_configuration(app)
     _configure_logging(app)
+    _prepare_development_signing_key(app)
     from app import operations
 
     # First: every request gets its id and its log line before any other hook runs.
@@ -172,6 +181,21 @@ def _register_sandbox_pages(app: Flask) -> None:
     from app.adapters.payments.sandbox_pages import init_sandbox_pages
 
     init_sandbox_pages(app, payment_gateway(app))
+
+
+def _prepare_development_signing_key(app: Flask) -> None:
+    """Outside production with no signing key configured: a local chamber CA under instance/signing/."""
+    from app.certificates.signing_keys import configured, prepare_development_key
+
+    if app.config.get("PRODUCTION") or configured(app.config):
+        return
+    import datetime as dt
+    import logging
+
+    if prepare_development_key(app.config, Path(app.instance_path), now=dt.datetime.now(dt.timezone.utc)):
+        logging.getLogger("ghurfa.signing").warning(
+            "development: made a local chamber CA and signing certificate under %s; PDFs signed with it "
+            "are not trusted outside this instance", Path(app.instance_path) / "signing")
 
 
 def _configure_logging(app: Flask) -> None:

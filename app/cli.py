@@ -1,4 +1,4 @@
-"""Ghurfa's `flask` commands: init, demo data and the audit chain check."""
+"""Ghurfa's `flask` commands: init, demo data, the audit chain check and signed certificates."""
 from __future__ import annotations
 
 import functools
@@ -8,6 +8,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.cli_audit import audit_cli
+from app.cli_certificates import certificates_cli
 from app.cli_jobs import register_job_commands
 
 ghurfa_cli = AppGroup("ghurfa", help="Set up Ghurfa's database.")
@@ -43,7 +44,7 @@ def demo_load_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (ghurfa_cli, demo_cli, audit_cli):
+    for group in (ghurfa_cli, demo_cli, audit_cli, certificates_cli):
         app.cli.add_command(group)
     register_job_commands(app)
     from app.cli_export import export_command
@@ -52,7 +53,7 @@ def register_cli(app: Flask) -> None:
     from app.operations.doctor import doctor_command
 
     app.cli.add_command(doctor_command)
-    for name in ("ghurfa", "demo", "audit", "jobs", "registry", "export"):
+    for name in ("ghurfa", "demo", "audit", "jobs", "registry", "export", "certificates"):
         _one_line_errors(app.cli.commands[name])
 
 

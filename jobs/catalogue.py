@@ -38,6 +38,8 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
             "Sign a checkpoint of the audit log's head (kept outside the database)"),
     JobSpec("login_session_purge", "jobs.login_sessions:run", "40 3 * * *",
             "Delete login sessions ended more than LOGIN_SESSION_KEEP_DAYS ago"),
+    JobSpec("certificate_signing", "jobs.certificate_signing:run", "*/15 * * * *",
+            "Sign the certificates issued while signing failed"),
 )}
 
 

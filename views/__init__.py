@@ -16,6 +16,9 @@ def register_views(appbuilder: AppBuilder) -> None:
     from views.public.verify import CertificateCheckView
 
     appbuilder.add_view_no_menu(CertificateCheckView)
+    from views.public.verify import install_upload_limit
+
+    install_upload_limit(current_app)
     from views.public.receipts import ReceiptCheckView
 
     appbuilder.add_view_no_menu(ReceiptCheckView)

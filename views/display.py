@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from app.domain import labels
 from app.domain.messages import Message
+from app.domain.hijri import format_hijri_ar
 from app.domain.money import format_money
 from app.domain.times import ZONE_LABEL, format_clock, format_day
 from models import base as models_base
@@ -113,6 +114,17 @@ def moment(value: Any) -> Markup:
     return Markup('<span class="ghurfa-moment">%s %s</span>') % (ltr(format_clock(value)), gettext(ZONE_LABEL))
 
 
+def hijri(value: Any) -> Markup:
+    """On Arabic pages, the Umm al-Qura Hijri date beside a Gregorian day (Arabic month names); nothing otherwise."""
+    if value is None or value == "" or language() != "ar":
+        return Markup("")
+    day_value = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    if isinstance(day_value, dt.datetime):
+        day_value = day_value.date()
+    text = format_hijri_ar(day_value)
+    return Markup(' <span class="hijri-date">(%s)</span>') % text if text else Markup("")
+
+
 def yes_no(value: Any) -> str | Markup:
     if value is None:
         return dash()
@@ -188,5 +200,6 @@ def register_display(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, money_text=money_text, day=day, moment=moment, ltr=ltr, isolate=isolate,
         label=label, yes_no=yes_no, record=record, plain=plain, actor=actor, figures_apart=figures_apart,
+        hijri=hijri,
     )
     app.jinja_env.globals.update(sentence=sentence, N_=lambda msgid: msgid)

@@ -36,6 +36,7 @@ from app.certificates.errors import (
 from app.certificates.images import emblem_data_uri, qr_data_uri
 from app.certificates.snapshot import CertificateSnapshot
 from app.domain.arabic import format_date_ar, format_date_en, to_arabic_indic
+from app.domain.hijri import format_hijri_ar
 
 #: The Arabic font (it has Latin too), in the project: set-up copies it to
 #: app/static/vendor/fonts/.
@@ -155,6 +156,7 @@ def render_certificate_pdf(
         "fields": fields,
         "columns": FIELD_COLUMNS,
         "fields_font_size": _fields_font_size(fields, fonts["bold"]),
+        "hijri_line": hijri_line(snapshot),
         "verify_url": verify_url,
         "has_emblem": emblem is not None,
         "resource": RESOURCE_PREFIX,
@@ -214,6 +216,18 @@ def _fields(snapshot: CertificateSnapshot) -> list[tuple[str, str, str, str, boo
         ("Date of expiry", format_date_en(expires), format_date_ar(expires), "تاريخ الانتهاء", False),
         ("Head Office", snapshot.head_office_en, snapshot.head_office_ar, "المقر الرئيس", True),
     ]
+
+
+def hijri_line(snapshot: CertificateSnapshot) -> str | None:
+    """The Arabic side's Umm al-Qura dates of issue and expiry, printed under the Gregorian ones.
+
+    A line of its own: beside the Gregorian date in its field it would not fit the column, and
+    the fields would fall back to a row each. None when either date is outside hijridate's range.
+    """
+    issued, expires = format_hijri_ar(snapshot.issued_on), format_hijri_ar(snapshot.expires_on)
+    if issued is None or expires is None:
+        return None
+    return f"بالتقويم الهجري (أم القرى): من {issued} إلى {expires}"
 
 
 def _fields_font_size(fields: list[tuple[str, str, str, str, bool]], bold_font: Path) -> float | None:

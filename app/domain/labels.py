@@ -297,6 +297,23 @@ BOOLEANS = _family({
     "False": N_("No"),
 })
 
+# What the public check says of an uploaded PDF (app/certificates/signature_check.py,
+# app/services/certificates/checking.py).
+SIGNATURE_CHECKS = _family({
+    "genuine": N_("This is a genuine certificate of the chamber, unaltered since the chamber signed it."),
+    "not_pdf": N_("This file is not a PDF, so it is not a certificate issued by the chamber."),
+    "malformed": N_("This PDF is damaged or malformed and could not be read: it cannot be checked."),
+    "unsigned": N_("This PDF carries no digital signature: it is not a certificate as the chamber issues it, "
+                   "or it was saved again or printed to PDF. Do not rely on it."),
+    "altered": N_("This PDF was changed after the chamber signed it. Do not rely on it."),
+    "other_signer": N_("This PDF was not signed by the chamber. Do not rely on it."),
+    "no_timestamp": N_("The time-stamp of this PDF's signature is missing or not trusted. Do not rely on it."),
+    "not_a_certificate": N_("This document was signed by the chamber and is unaltered, but it is not a "
+                            "membership certificate."),
+    "unavailable": N_("PDF files cannot be checked right now. Check the certificate by its serial number instead."),
+    "too_large": N_("This file is too large to be checked."),
+})
+
 # FAB's permission names, as admins see them on a role.
 PERMISSIONS = _family({
     "can_list": N_("See the list"),
@@ -388,6 +405,7 @@ FAMILIES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "payment_reply_source": PAYMENT_REPLY_SOURCES,
     "boolean": BOOLEANS,
     "permission": PERMISSIONS,
+    "signature_check": SIGNATURE_CHECKS,
 })
 
 

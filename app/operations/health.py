@@ -1,4 +1,5 @@
-"""/healthz (the process answers) and /readyz (it can serve: database, Redis, schema, scheduler).
+"""/healthz (the process answers) and /readyz (it can serve: database, Redis, schema, scheduler; and the
+signing key's expiry, as a warning that never fails readiness).
 
 Both are cheap and need no login. The public sees only "ok" / "ready" or "not ready";
 the checks' details are shown to staff (Admin, Staff, Auditor) and to a caller holding
@@ -23,6 +24,8 @@ class Check:
     name: str
     ok: bool
     detail: str
+    # Something staff must act on soon that does not stop this worker serving (the signing key's expiry).
+    warning: bool = False
 
 
 def healthz():
@@ -108,6 +111,21 @@ def check_scheduler() -> Check | None:
     return Check("scheduler", True, f"last heartbeat {int(max(age, 0))} s ago")
 
 
+def check_signing_key() -> Check:
+    """The signing key: loaded, and how long until it expires. Never fails readiness: without a key,
+    certificates are still issued (queued for signing); the warning is for staff to act on."""
+    from app.services.certificates.key_expiry import key_status
+
+    status = key_status(current_app.config, dt.datetime.now(dt.timezone.utc))
+    if not status.loaded:
+        return Check("signing_key", True, f"cannot be loaded ({status.problem}); PDFs are queued for signing",
+                     warning=True)
+    detail = f"expires {status.expires_at:%Y-%m-%d} (in {status.days_left} days)"
+    if status.renewal_due:
+        return Check("signing_key", True, detail + ": renew it and configure the new one", warning=True)
+    return Check("signing_key", True, detail)
+
+
 def run_checks() -> list[Check]:
     database = check_database()
     checks = [database]
@@ -116,6 +134,7 @@ def run_checks() -> list[Check]:
     checks.extend(check for check in (check_redis(),) if check is not None)
     if database.ok:
         checks.extend(check for check in (check_scheduler(),) if check is not None)
+    checks.append(check_signing_key())
     return checks
 
 
@@ -141,7 +160,8 @@ def readyz():
     if not ready:
         log.warning("not ready: %s", "; ".join(f"{c.name} {c.detail}" for c in checks if not c.ok))
     if _may_see_details():
-        body["checks"] = {check.name: {"ok": check.ok, "detail": check.detail} for check in checks}
+        body["checks"] = {check.name: {"ok": check.ok, "detail": check.detail, **({"warning": True} if check.warning
+                                                                               else {})} for check in checks}
         body["at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     response = jsonify(body)
     response.status_code = 200 if ready else 503

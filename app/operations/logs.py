@@ -47,3 +47,7 @@ def configure(log_format: str) -> None:
             if not isinstance(handler.formatter, JsonFormatter) and type(handler) is logging.StreamHandler:
                 handler.setFormatter(JsonFormatter())
     logging.getLogger("ghurfa").setLevel(logging.INFO)
+    # pyHanko logs every refusal of an uploaded PDF's signature with its traceback: those are the
+    # public check's ordinary answers (signature_check.py says what it found), not errors to alert on.
+    for name in ("pyhanko.sign.validation", "pyhanko.sign.diff_analysis", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)

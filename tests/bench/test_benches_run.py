@@ -67,3 +67,8 @@ def test_the_jobs_bench_runs():
 def test_the_certificates_bench_runs(tmp_path):
     _run("bench.bench_certificates", "--count", "2", "--json", str(tmp_path / "c.json"))
     assert (tmp_path / "c.json").exists()
+
+
+def test_the_signing_bench_runs(tmp_path):
+    out = _run("bench.bench_signing", "--count", "2", "--json", str(tmp_path / "s.json"))
+    assert (tmp_path / "s.json").exists() and "certificate signature, 2 different certificates" in out

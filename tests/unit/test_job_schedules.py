@@ -12,7 +12,7 @@ MUSCAT = ZoneInfo("Asia/Muscat")
 def test_defaults_cover_every_job():
     plan = schedules({})
     assert set(plan) == {"reminders", "registry_sync", "registry_full_sync", "reconcile_payments", "outbox",
-                         "audit_checkpoint", "login_session_purge"}
+                         "audit_checkpoint", "login_session_purge", "certificate_signing"}
     assert plan == {name: spec.schedule for name, spec in JOBS.items()}
 
 

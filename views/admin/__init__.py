@@ -34,6 +34,9 @@ def register(appbuilder: AppBuilder) -> None:
         appbuilder.add_view(view, name, label=label, icon=icon, category=category,
                             category_label=CATEGORY_LABELS[category])
     from views.admin.base import refuse_unknown_actions
+    from views.admin.signing_notice import register as register_signing_notice
+
+    register_signing_notice(current_app)
 
     current_app.before_request(refuse_unknown_actions)
     # Detail views reached from their parents, not from the menu.

@@ -11,7 +11,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from app.services.certificates.issue import certificate_pdf, find_for_check
+from app.services.certificates.issue import find_for_check
+from app.services.certificates.signed import signed_certificate_pdf
 from app.services.certificates.lifecycle import REVOKE_REASONS
 from models import AuditEntry, Certificate, CounterVisit, JobRun, Notification, OrderLine, Payment, ServiceOrder
 from views import display
@@ -60,11 +61,11 @@ class CertificateView(CertificateLifecycleActions, ReadOnlyModelView):
     @has_access
     @permission_name("download")
     def pdf(self, serial: str):
-        """Staff and auditors download any certificate, rendered again from its snapshot."""
+        """Staff and auditors download any certificate: the signed file members get."""
         certificate = find_for_check(self.datamodel.session, serial=serial)
         if certificate is None:
             abort(404)
-        return Response(certificate_pdf(certificate), mimetype="application/pdf", headers={
+        return Response(signed_certificate_pdf(self.datamodel.session, certificate), mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="certificate-{certificate.serial}.pdf"'})
 
 

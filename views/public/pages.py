@@ -20,6 +20,8 @@ ERROR_PAGES = {
           _l("There is no page at this address. It may have moved, or the link may be incomplete.")),
     500: (_l("Something went wrong"),
           _l("The portal could not finish your request. Nothing was charged twice; please try again in a moment.")),
+    413: (_l("The file is too large"),
+          _l("The file sent is larger than this page accepts. Nothing was kept: go back and send a smaller file.")),
     "csrf": (_l("This form has expired"),
              _l("The form was open too long, or it was sent from another site. Nothing was changed: go back, "
                 "reload the page and send the form again.")),
@@ -111,7 +113,7 @@ def register(appbuilder, app: Flask) -> None:
     appbuilder.add_view_no_menu(ContactView)
     app.jinja_env.globals["ghurfa_contact_url"] = lambda: url_for("ContactView.contact")
     app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), 301))
-    for status in (403, 404):
+    for status in (403, 404, 413):
         app.register_error_handler(status, _handle_http)
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(500, _handle_unexpected)

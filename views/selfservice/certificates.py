@@ -6,7 +6,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
 from app.extensions import db
-from app.services.certificates.issue import certificate_pdf
+from app.services.certificates.signed import signed_certificate_pdf
 from app.services.membership.access import member_certificate
 from views.selfservice.wizard import current_member
 
@@ -22,7 +22,7 @@ class MemberCertificateView(BaseView):
         certificate = member_certificate(db.session, member, serial)
         if certificate is None:
             abort(404)
-        response = make_response(certificate_pdf(certificate))
+        response = make_response(signed_certificate_pdf(db.session, certificate))
         response.headers["Content-Type"] = "application/pdf"
         response.headers["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'
         response.headers["Cache-Control"] = "private, no-store"

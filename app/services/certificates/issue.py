@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.membership import check_certificate_dates
+from app.services.certificates.rendering import certificate_pdf, verify_url  # noqa: F401  (where callers look)
+from app.services.certificates.signed import sign_on_issue
 from models import Certificate, Membership, ServiceOrder
 
 SERIAL_ATTEMPTS = 5
@@ -78,6 +80,7 @@ def issue_certificate(session: Session, membership: Membership, *, order: Servic
     if previous is not None:
         previous.superseded_by_id = certificate.id
         previous.superseded_at = _utcnow()
+    sign_on_issue(session, certificate)  # never raises: a failure leaves it queued for signing
     return certificate
 
 
@@ -85,25 +88,6 @@ def _utcnow() -> dt.datetime:
     from app.infrastructure.clock import now_utc
 
     return now_utc(current_app.config)
-
-
-def verify_url(certificate: Certificate) -> str:
-    """The public check's address, printed and encoded in the QR code; the token is the secret."""
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{certificate.verify_token}"
-
-
-def certificate_pdf(certificate: Certificate) -> bytes:
-    """The PDF of a certificate, rendered again from its snapshot (the same bytes every time)."""
-    from pathlib import Path
-
-    from app.certificates.pdf import render_certificate_pdf
-    from app.certificates.snapshot import CertificateSnapshot
-
-    config = current_app.config
-    font_dir = Path(current_app.static_folder) / "vendor" / "fonts"
-    emblem = Path(config["CHAMBER_EMBLEM"]) if config.get("CHAMBER_EMBLEM") else None
-    return render_certificate_pdf(CertificateSnapshot.from_dict(certificate.snapshot),
-                                  verify_url=verify_url(certificate), font_dir=font_dir, emblem_path=emblem)
 
 
 def certificate_status(certificate: Certificate, today: dt.date) -> str:

@@ -1,5 +1,6 @@
 """The counter's printed papers: the bilingual receipt (A4 or 80 mm roll) (with a QR code to the public receipt check)
-and the bilingual credit note of a refund. English with Latin digits, Arabic with Arabic-Indic digits."""
+and the bilingual credit note of a refund. English with Latin digits, Arabic with Arabic-Indic digits.
+Each carries the chamber's (invisible) PAdES signature, applied when printed."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,6 +14,7 @@ from xhtml2pdf import pisa
 from app.certificates.images import qr_data_uri
 from app.certificates.pdf import CERTIFICATE_BASE_CSS, RESOURCE_PREFIX, _font_files, _Resources, resource_policy
 from app.domain.arabic import to_arabic_indic
+from app.domain.hijri import format_hijri_ar
 from app.domain.messages import N_
 from app.domain.money import format_omr, format_omr_ar
 from app.domain.quotes import LINE_LABELS
@@ -43,8 +45,12 @@ def money(baisa: int) -> tuple[str, str]:
 
 
 def muscat(moment: dt.datetime) -> tuple[str, str]:
-    text = moment.replace(tzinfo=dt.timezone.utc).astimezone(MUSCAT).strftime("%Y-%m-%d %H:%M")
-    return f"{text} (Asia/Muscat)", to_arabic_indic(text) + " (توقيت مسقط)"
+    """The moment in Muscat time; the Arabic side has the Umm al-Qura Hijri date beside it."""
+    local = moment.replace(tzinfo=dt.timezone.utc).astimezone(MUSCAT)
+    text = local.strftime("%Y-%m-%d %H:%M")
+    arabic = to_arabic_indic(text) + " (توقيت مسقط)"
+    hijri = format_hijri_ar(local.date())
+    return f"{text} (Asia/Muscat)", f"{arabic}، {hijri}" if hijri else arabic
 
 
 def receipt_check_url(counter: CounterPayment) -> str:
@@ -77,7 +83,9 @@ def _render(template: str, values: dict, qr_url: str | None) -> bytes:
                                 encoding="utf-8")
     if getattr(context, "err", 0):
         raise DocumentRenderFailed(template)
-    return out.getvalue()
+    from app.services.certificates.signed import signed_document
+
+    return signed_document(out.getvalue())
 
 
 PAPERS = ("a4", "80mm")

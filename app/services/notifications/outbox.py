@@ -196,16 +196,16 @@ class Dispatcher:
 
 
     def _attachments(self, row: Notification) -> tuple:
-        """The certificate PDF an email carries, rendered from the certificate's snapshot when sent."""
+        """The certificate PDF an email carries: its signed file (signed now if it was queued, not kept here)."""
         if row.certificate_id is None:
             return ()
-        from app.services.certificates.issue import certificate_pdf
+        from app.services.certificates.signed import signed_certificate_pdf
         from models import Certificate
 
         certificate = self.session.get(Certificate, row.certificate_id)
         if certificate is None:
             return ()
-        return (MailAttachment(filename=f"certificate-{certificate.serial}.pdf", content=certificate_pdf(certificate)),)
+        return (MailAttachment(filename=f"certificate-{certificate.serial}.pdf", content=signed_certificate_pdf(self.session, certificate, keep=False)),)
 
 
 def backoff(attempts: int) -> dt.timedelta:
