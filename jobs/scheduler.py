@@ -30,8 +30,9 @@ log = logging.getLogger("ghurfa.scheduler")
 OFF = ("", "off", "none", "disabled")
 
 
-def schedules(config: Mapping) -> dict[str, str | None]:
-    """Each job's crontab after JOB_SCHEDULES overrides (None: switched off); a bad override is refused."""
+def schedules(config: Mapping, saved: Mapping[str, str] | None = None) -> dict[str, str | None]:
+    """Each job's crontab (None: switched off): JOB_SCHEDULES (the environment) wins, then the schedules
+    saved in the back office (`saved`), then the catalogue's; a bad override is refused."""
     overrides = config.get("JOB_SCHEDULES") or {}
     if not isinstance(overrides, Mapping):
         raise ValueError("JOB_SCHEDULES must be a JSON object of job name to crontab")
@@ -40,7 +41,7 @@ def schedules(config: Mapping) -> dict[str, str | None]:
         raise ValueError(f"JOB_SCHEDULES names unknown jobs: {', '.join(sorted(unknown))}")
     result: dict[str, str | None] = {}
     for name, spec in JOBS.items():
-        expr = str(overrides.get(name, spec.schedule)).strip()
+        expr = str(overrides.get(name, (saved or {}).get(name, spec.schedule))).strip()
         if expr.lower() in OFF:
             result[name] = None
             continue
@@ -67,13 +68,8 @@ def build_scheduler(app: Flask, background: bool = False) -> BaseScheduler:
     # Several threads, so a long registry import does not hold up the outbox.
     scheduler = kind(timezone=MUSCAT, executors={"default": ThreadPoolExecutor(4)},
                      job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
-    for name, expr in schedules(app.config).items():
-        if expr is None:
-            log.info("job %s is switched off (JOB_SCHEDULES)", name)
-            continue
-        scheduler.add_job(run_now, cron_trigger(expr), args=(app, name), id=name, name=name,
-                          replace_existing=True)
-        log.info("job %s scheduled: %s (Asia/Muscat)", name, expr)
+    applied: dict[str, str | None] = {}
+    refresh_schedules(app, scheduler, applied)
     from apscheduler.triggers.interval import IntervalTrigger
 
     from app.operations.heartbeat import beat
@@ -82,7 +78,44 @@ def build_scheduler(app: Flask, background: bool = False) -> BaseScheduler:
     seconds = max(5, int(app.config.get("SCHEDULER_HEARTBEAT_SECONDS") or 30))
     scheduler.add_job(beat, IntervalTrigger(seconds=seconds), args=(app,), id="heartbeat", name="heartbeat",
                       replace_existing=True, next_run_time=dt.datetime.now(MUSCAT))
+    # Not a job either: picks up the schedules Admin changed in the back office, without a restart.
+    scheduler.add_job(refresh_schedules, IntervalTrigger(seconds=SCHEDULE_REFRESH_SECONDS),
+                      args=(app, scheduler, applied), id="schedule_refresh", name="schedule_refresh",
+                      replace_existing=True)
     return scheduler
+
+
+SCHEDULE_REFRESH_SECONDS = 60
+
+
+def refresh_schedules(app: Flask, scheduler: BaseScheduler, applied: dict[str, str | None]) -> list[str]:
+    """Reads the schedules in force and (re)schedules the jobs whose schedule changed since `applied`;
+    returns their names. A schedule that cannot be read keeps the job as it was."""
+    from app.services.settings import store
+    from app.services.settings.policies import job_schedules
+
+    with app.app_context():
+        store.forget_cached()
+        try:
+            plan = job_schedules(app.config)
+        except ValueError:
+            log.exception("the job schedules cannot be read; the jobs keep their schedules")
+            return []
+    changed = []
+    for name, expr in plan.items():
+        if name in applied and applied[name] == expr:
+            continue
+        changed.append(name)
+        applied[name] = expr
+        if expr is None:
+            if scheduler.get_job(name) is not None:
+                scheduler.remove_job(name)
+            log.info("job %s is switched off", name)
+            continue
+        scheduler.add_job(run_now, cron_trigger(expr), args=(app, name), id=name, name=name,
+                          replace_existing=True)
+        log.info("job %s scheduled: %s (Asia/Muscat)", name, expr)
+    return changed
 
 
 def run_scheduler(app: Flask) -> None:

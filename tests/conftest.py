@@ -107,6 +107,10 @@ def _fresh_database(request):
     from app.extensions import limiter
 
     limiter.reset()
+    # Settings and message texts saved by the test are gone with its tables: so are the cached copies.
+    from app.services.settings.store import forget_all
+
+    forget_all(application)
     # The audit chain starts again, so do its signed checkpoints (kept outside the database).
     from app.services.audit.checkpoints import checkpoint_path
 

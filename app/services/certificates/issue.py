@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.membership import check_certificate_dates
+from app.services.settings.chamber_details import chamber_details, emblem_path
 from models import Certificate, Membership, ServiceOrder
 
 SERIAL_ATTEMPTS = 5
@@ -23,11 +24,18 @@ def snapshot_of(membership: Membership, *, serial: str, issued_on: dt.date) -> d
     """Everything the certificate prints, as JSON-safe values, frozen at issue time."""
     company = membership.company
     governorate = company.governorate
-    config = current_app.config
+    chamber = chamber_details()
     return {
         "serial": serial,
-        "chamber_name_en": config["CHAMBER_NAME_EN"],
-        "chamber_name_ar": config["CHAMBER_NAME_AR"],
+        "chamber_name_en": chamber.name_en,
+        "chamber_name_ar": chamber.name_ar,
+        "chamber_address_en": chamber.address_en,
+        "chamber_address_ar": chamber.address_ar,
+        "chamber_phone": chamber.phone,
+        "signatory_name_en": chamber.signatory_name_en,
+        "signatory_name_ar": chamber.signatory_name_ar,
+        "signatory_title_en": chamber.signatory_title_en,
+        "signatory_title_ar": chamber.signatory_title_ar,
         "company_name_en": company.name_en,
         "company_name_ar": company.name_ar,
         "cr_number": company.cr_number,
@@ -99,9 +107,8 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     from app.certificates.pdf import render_certificate_pdf
     from app.certificates.snapshot import CertificateSnapshot
 
-    config = current_app.config
     font_dir = Path(current_app.static_folder) / "vendor" / "fonts"
-    emblem = Path(config["CHAMBER_EMBLEM"]) if config.get("CHAMBER_EMBLEM") else None
+    emblem = emblem_path()
     return render_certificate_pdf(CertificateSnapshot.from_dict(certificate.snapshot),
                                   verify_url=verify_url(certificate), font_dir=font_dir, emblem_path=emblem)
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.reminders import (
-    candidate_expiry_range, normalise_offsets, parse_clock_time, reminder_to_send, sms_send_time, template_for,
+    candidate_expiry_range, parse_clock_time, reminder_to_send, sms_send_time, template_for,
 )
 from app.services.notifications.bulk_outbox import OutgoingMessage, queue_many
 from app.infrastructure.bulk_sql import bulk_insert_ignore
@@ -31,6 +31,7 @@ from app.services.notifications.contacts import verified_contacts
 from app.services.notifications.links import page_link
 from app.domain.messages import N_
 from app.services.audit import trail as audit
+from app.services.settings import policies
 from app.services.membership.refusals import ServiceRefusal
 from models import Company, Membership, ReminderSent
 
@@ -38,9 +39,10 @@ CHUNK = 1000
 
 
 def reminder_settings(config: Mapping) -> tuple[tuple[int, ...], int, dt.time, dt.time]:
-    offsets = normalise_offsets(config.get("REMINDER_OFFSETS_DAYS") or (30, 7, 1, -7))
+    """Offsets and quiet hours as set in the back office (or the environment); read at every run."""
+    offsets = policies.reminder_offsets(config)
     window = int(config.get("REMINDER_LAST_WINDOW_DAYS") or 7)
-    start, end = config.get("QUIET_HOURS") or ("21:00", "08:00")
+    start, end = policies.quiet_hours(config)
     return offsets, window, parse_clock_time(start), parse_clock_time(end)
 
 
