@@ -51,7 +51,41 @@ def schedules(config: Mapping, saved: Mapping[str, str] | None = None) -> dict[s
 
 
 def cron_trigger(expr: str) -> CronTrigger:
-    return CronTrigger.from_crontab(expr, timezone=MUSCAT)
+    fields = expr.split()
+    if len(fields) == 5:
+        fields[4] = crontab_weekdays(fields[4])
+    return CronTrigger.from_crontab(" ".join(fields), timezone=MUSCAT)
+
+
+_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def crontab_weekdays(field: str) -> str:
+    """A crontab day-of-week field (0 or 7 = Sunday) as day names: APScheduler 3's from_crontab would
+    read the numbers as Monday = 0, so "30 2 * * 5" would run on Saturday, not Friday."""
+    if field in ("*", "?"):
+        return field
+    days: list[str] = []
+    for part in field.split(","):
+        if any(ch.isalpha() for ch in part):  # names mean the same day to both
+            days.append(part)
+            continue
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = 0, 6
+        elif "-" in span:
+            first, last = (int(value) for value in span.split("-", 1))
+        else:
+            first = last = int(span)
+            if step:
+                last = 7
+        if not (0 <= first <= 7 and 0 <= last <= 7 and first <= last):
+            raise ValueError(f"not a day of the week: {part!r}")
+        for day in range(first, last + 1, int(step) if step else 1):
+            name = _DAY_NAMES[day % 7]
+            if name not in days:
+                days.append(name)
+    return ",".join(days)
 
 
 def run_now(app: Flask, name: str, trigger: str = "schedule",
@@ -112,8 +146,11 @@ def refresh_schedules(app: Flask, scheduler: BaseScheduler, applied: dict[str, s
                 scheduler.remove_job(name)
             log.info("job %s is switched off", name)
             continue
-        scheduler.add_job(run_now, cron_trigger(expr), args=(app, name), id=name, name=name,
-                          replace_existing=True)
+        if scheduler.get_job(name) is not None:
+            scheduler.reschedule_job(name, trigger=cron_trigger(expr))
+        else:
+            scheduler.add_job(run_now, cron_trigger(expr), args=(app, name), id=name, name=name,
+                              replace_existing=True)
         log.info("job %s scheduled: %s (Asia/Muscat)", name, expr)
     return changed
 
