@@ -18,75 +18,14 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
 from app.infrastructure.clock import MUSCAT
 from app.services.jobs.runs import RunResult, run_job
+from app.services.jobs.schedules import OFF, cron_trigger, crontab_weekdays, schedules  # noqa: F401
 from jobs.catalogue import JOBS, JobSpec, UnknownJob, job_spec, jobs_sharing_lock  # noqa: F401
 
 log = logging.getLogger("ghurfa.scheduler")
-
-OFF = ("", "off", "none", "disabled")
-
-
-def schedules(config: Mapping, saved: Mapping[str, str] | None = None) -> dict[str, str | None]:
-    """Each job's crontab (None: switched off): JOB_SCHEDULES (the environment) wins, then the schedules
-    saved in the back office (`saved`), then the catalogue's; a bad override is refused."""
-    overrides = config.get("JOB_SCHEDULES") or {}
-    if not isinstance(overrides, Mapping):
-        raise ValueError("JOB_SCHEDULES must be a JSON object of job name to crontab")
-    unknown = set(overrides) - set(JOBS)
-    if unknown:
-        raise ValueError(f"JOB_SCHEDULES names unknown jobs: {', '.join(sorted(unknown))}")
-    result: dict[str, str | None] = {}
-    for name, spec in JOBS.items():
-        expr = str(overrides.get(name, (saved or {}).get(name, spec.schedule))).strip()
-        if expr.lower() in OFF:
-            result[name] = None
-            continue
-        cron_trigger(expr)  # refuses a malformed expression now, not at 3 a.m.
-        result[name] = expr
-    return result
-
-
-def cron_trigger(expr: str) -> CronTrigger:
-    fields = expr.split()
-    if len(fields) == 5:
-        fields[4] = crontab_weekdays(fields[4])
-    return CronTrigger.from_crontab(" ".join(fields), timezone=MUSCAT)
-
-
-_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-
-
-def crontab_weekdays(field: str) -> str:
-    """A crontab day-of-week field (0 or 7 = Sunday) as day names: APScheduler 3's from_crontab would
-    read the numbers as Monday = 0, so "30 2 * * 5" would run on Saturday, not Friday."""
-    if field in ("*", "?"):
-        return field
-    days: list[str] = []
-    for part in field.split(","):
-        if any(ch.isalpha() for ch in part):  # names mean the same day to both
-            days.append(part)
-            continue
-        span, _, step = part.partition("/")
-        if span == "*":
-            first, last = 0, 6
-        elif "-" in span:
-            first, last = (int(value) for value in span.split("-", 1))
-        else:
-            first = last = int(span)
-            if step:
-                last = 7
-        if not (0 <= first <= 7 and 0 <= last <= 7 and first <= last):
-            raise ValueError(f"not a day of the week: {part!r}")
-        for day in range(first, last + 1, int(step) if step else 1):
-            name = _DAY_NAMES[day % 7]
-            if name not in days:
-                days.append(name)
-    return ",".join(days)
-
 
 def run_now(app: Flask, name: str, trigger: str = "schedule",
             progress: Callable[[int], None] | None = None) -> RunResult:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from app.domain.errors import DomainError
+from app.domain.errors import TranslatableError
 from app.extensions import db
 from app.infrastructure.clock import now_utc
 from app.services.settings import chamber_details, emblem, policies, store
@@ -32,8 +32,14 @@ DETAIL_LABELS = {
 MAX_DETAIL = 300
 
 
-class ChamberDetailsView(BaseView):
-    route_base = "/chamber-details"
+def require_csrf() -> None:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+
+
+class SettingsPage(BaseView):
+    """One settings page: everyone with can_list reads it, Admin (can_edit) saves it."""
+
     default_view = "index"
     base_permissions = ["can_list", "can_edit"]
 
@@ -47,8 +53,20 @@ class ChamberDetailsView(BaseView):
     @has_access
     @permission_name("edit")
     def save(self):
-        if not FlaskForm().validate_on_submit():
-            abort(400)
+        require_csrf()
+        return self._save()
+
+    def _save(self):
+        raise NotImplementedError
+
+    def _page(self, typed, error, error_field=None):
+        raise NotImplementedError
+
+
+class ChamberDetailsView(SettingsPage):
+    route_base = "/chamber-details"
+
+    def _save(self):
         typed = {field: request.form.get(field, "") for field in chamber_details.FIELDS}
         too_long = [field for field, value in typed.items() if len(value) > MAX_DETAIL or "<" in value]
         if too_long:
@@ -63,12 +81,11 @@ class ChamberDetailsView(BaseView):
     @has_access
     @permission_name("edit")
     def upload_emblem(self):
-        if not FlaskForm().validate_on_submit():
-            abort(400)
+        require_csrf()
         upload = request.files.get("emblem")
         try:
             emblem.save_emblem(db.session, upload.read(emblem.MAX_BYTES + 1) if upload else b"", current_user.id)
-        except DomainError as refusal:
+        except TranslatableError as refusal:
             db.session.rollback()
             return self._page(None, user_message(refusal)), 422
         flash(gettext("The emblem is saved; the next certificate prints it."), "success")
@@ -83,7 +100,7 @@ class ChamberDetailsView(BaseView):
             abort(404)
         return send_file(path, mimetype="image/png" if path.suffix == ".png" else "image/jpeg", max_age=0)
 
-    def _page(self, typed, error):
+    def _page(self, typed, error, error_field=None):
         state = chamber_details.details_form_state()
         values = typed or {field: state[field].value or "" for field in chamber_details.FIELDS}
         path = chamber_details.emblem_path()
@@ -93,26 +110,13 @@ class ChamberDetailsView(BaseView):
             emblem_overridden=store.effective(chamber_details.EMBLEM).overridden)
 
 
-class PoliciesView(BaseView):
+class PoliciesView(SettingsPage):
     route_base = "/schedules-and-policies"
-    default_view = "index"
-    base_permissions = ["can_list", "can_edit"]
 
-    @expose("/")
-    @has_access
-    @permission_name("list")
-    def index(self):
-        return self._page(None, None)
-
-    @expose("/", methods=["POST"])
-    @has_access
-    @permission_name("edit")
-    def save(self):
-        if not FlaskForm().validate_on_submit():
-            abort(400)
+    def _save(self):
         try:
             changed = policies.save_policies(db.session, request.form, current_user.id)
-        except DomainError as refusal:
+        except TranslatableError as refusal:
             db.session.rollback()
             return self._page(request.form, user_message(refusal), getattr(refusal, "field", None)), 422
         flash(gettext("Schedules and policies are saved (%(count)s changed); the scheduler picks them up within "

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from app.domain.errors import DomainError
+from app.domain.errors import TranslatableError
 from app.domain.messages import N_
 from app.services.settings import store
 from app.services.settings.chamber_details import EMBLEM, EMBLEM_FOLDER
@@ -19,7 +19,7 @@ MIN_SIDE, MAX_SIDE = 64, 2000
 KINDS = {b"\x89PNG\r\n\x1a\n": ("png", "PNG"), b"\xff\xd8\xff": ("jpg", "JPEG")}
 
 
-class EmblemRefused(DomainError):
+class EmblemRefused(TranslatableError):
     field = "emblem"
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from app.domain.errors import DomainError
+from app.domain.errors import TranslatableError
 from app.domain.messages import N_
 from app.domain.reminders import normalise_offsets, parse_clock_time
 from app.infrastructure.clock import MUSCAT
@@ -32,7 +32,7 @@ GRACE_LIMITS = (0, 365)
 TTL_LIMITS = (5, 24 * 60)
 
 
-class InvalidPolicy(DomainError):
+class InvalidPolicy(TranslatableError):
     """A schedule or policy Admin typed that cannot be saved."""
 
 
@@ -94,7 +94,7 @@ def job_schedule_sources(config: Mapping[str, Any]) -> dict[str, str]:
 
 def job_schedules(config: Mapping[str, Any] | None = None) -> dict[str, str | None]:
     """Each job's crontab in force (None: switched off)."""
-    from jobs.scheduler import schedules
+    from app.services.jobs.schedules import schedules
 
     return schedules(current_app.config if config is None else config, saved=saved_job_schedules())
 
@@ -132,7 +132,7 @@ def parse_whole(text: str, limits: tuple[int, int], field: str) -> int:
 
 def parse_schedule(text: str, field: str) -> str | None:
     """A crontab expression (or off); refused when APScheduler cannot read it."""
-    from jobs.scheduler import OFF, cron_trigger
+    from app.services.jobs.schedules import OFF, cron_trigger
 
     expression = " ".join(str(text).split())
     if expression.lower() in OFF:
@@ -148,7 +148,7 @@ def next_runs(expression: str | None, now: dt.datetime, count: int = 5) -> list[
     """The next `count` runs of a schedule after `now` (aware), in Asia/Muscat."""
     if expression is None or expression.lower() in ("off",):
         return []
-    from jobs.scheduler import cron_trigger
+    from app.services.jobs.schedules import cron_trigger
 
     trigger = cron_trigger(expression)
     runs, previous, moment = [], None, now.astimezone(MUSCAT)
