@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from app.domain.arabic import to_arabic_indic
 from app.domain.labels import FEE_LINES as LINE_LABELS
 from app.domain.labels import translated
 from app.domain.messages import N_
@@ -23,7 +24,7 @@ from app.services.payments.engine import is_stale
 from models import Certificate, Company, CounterPayment, CounterVisit, ServiceOrder
 from views.admin.counter_forms import METHOD_CHOICES, CounterPaymentForm, StartServiceForm
 from views.admin.history import muscat
-from views.display import sentence
+from views.display import language, sentence
 from views.forms import user_message
 
 
@@ -65,8 +66,11 @@ class CounterView(BaseView):
         if company is None:
             abort(404)
         form = StartServiceForm()
+        # An <option> holds no isolate: in Arabic its figures are written in Arabic-Indic digits, which
+        # the grade's Arabic name around them does not reorder.
+        figures = to_arabic_indic if language() == "ar" else str
         form.membership.choices = [("", "-")] + [
-            (str(m.id), f"{m.occi_number} · {m.grade} · {m.expires_on.isoformat()}")
+            (str(m.id), f"{figures(m.occi_number)} · {m.grade} · {figures(m.expires_on.isoformat())}")
             for m in visits.counter_memberships(company)]
         plan = None
         if form.validate_on_submit():
