@@ -5,8 +5,10 @@ Run exactly one scheduler process (`flask jobs scheduler`), never inside web wor
 started by mistake, every run still takes its job's database lock, so no job ever runs
 twice at once; the extra run is recorded as skipped.
 
-Schedules are crontab expressions in Asia/Muscat; JOB_SCHEDULES (JSON) overrides them per
-job, e.g. {"reminders": "30 8 * * *", "registry_full_sync": "off"}.
+Schedules are crontab expressions in Asia/Muscat (app/services/jobs/schedules.py): Admin changes
+them in the back office, and JOB_SCHEDULES (JSON) still overrides them per job, e.g.
+{"reminders": "30 8 * * *", "registry_full_sync": "off"}. The process re-reads them every minute
+and reschedules the jobs whose schedule changed, so a change needs no restart.
 """
 from __future__ import annotations
 

@@ -115,6 +115,11 @@ def _fresh_database(request):
     from app.services.audit.checkpoints import checkpoint_path
 
     checkpoint_path(application.config).unlink(missing_ok=True)
+    # So do the sandbox gateway's records (payments, refunds): a test counts its own.
+    from app.adapters.payments.sandbox_ledger import LEDGER_FILE
+
+    for ledger in Path(application.config["INSTANCE_DIR"]).glob(f"**/{LEDGER_FILE}"):
+        ledger.unlink()
     # Messages written to the outbox folder belong to the test that sent them: references repeat.
     outbox = Path(application.config["OUTBOX_DIR"])
     if outbox.is_dir():

@@ -81,7 +81,9 @@ def render_parts(template: str, language: str, subject: str | None, body: str, c
     if channel == SMS:
         return EditedParts(sms=render_text(body, allowed, values))
     text = render_text(body, allowed, values)
-    return EditedParts(subject=render_text(subject or "", allowed, values), text=text, html=html_of(text, language))
+    # A subject is one line whatever a placeholder holds (a header cannot be split by a value).
+    subject_line = " ".join(render_text(subject or "", allowed, values).split())
+    return EditedParts(subject=subject_line, text=text, html=html_of(text, language))
 
 
 def edited_parts(template: str, language: str, context: Mapping[str, Any]) -> EditedParts | None:

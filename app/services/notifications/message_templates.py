@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.domain.message_catalogue import EMAIL, MESSAGES, SMS, MessageKind, sample_context
 from app.domain.sms_parts import SmsCost, sms_cost
 from app.services.notifications import edited_texts
-from app.services.notifications.outbox import RenderedMessage, queue_message, render_shipped
+from app.services.notifications.outbox import RenderedMessage, deliver_now, queue_message, render_shipped
 from app.services.notifications.template_sandbox import check_subject, check_text
 from app.services.membership.refusals import ServiceRefusal
 from app.domain.messages import N_
@@ -157,6 +157,7 @@ def send_test(session: Session, key: TextKey, subject: str, body: str, *, email:
                           email=email if key.channel == EMAIL else None,
                           mobile=mobile if key.channel == SMS else None, user_id=user_id, rendered=rendered)
     session.commit()
+    deliver_now(session, notes)  # what the outbox job would do within a minute, at once
     return notes
 
 
