@@ -8,7 +8,6 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from app.domain.message_catalogue import LANGUAGES, MESSAGES, PLACEHOLDERS
 from app.domain.sms_parts import sms_cost
@@ -16,7 +15,6 @@ from app.extensions import db
 from app.services.membership.refusals import ServiceRefusal
 from app.services.notifications import message_templates as texts
 from app.services.notifications.template_sandbox import TemplateRefused
-from models import Member, MessageTemplateVersion
 from views.forms import user_message
 
 CHANNEL_LABELS = {"email": _l("Email"), "sms": _l("SMS")}
@@ -32,8 +30,7 @@ class MessageTextView(BaseView):
     @has_access
     @permission_name("list")
     def index(self):
-        active = {(row.template, row.channel, row.language): row.version for row in db.session.scalars(
-            select(MessageTemplateVersion).where(MessageTemplateVersion.active))}
+        active = texts.active_versions(db.session)
         return self.render_template("admin/message_texts.html", title=gettext("Message texts"), kinds=MESSAGES,
                                     active=active, languages=LANGUAGES, channel_labels=CHANNEL_LABELS,
                                     language_labels=LANGUAGE_LABELS)
@@ -71,12 +68,12 @@ class MessageTextView(BaseView):
                 flash(gettext("The shipped text is sent again."), "success")
                 return redirect(here)
             if step == "test":
-                member = db.session.scalar(select(Member).where(Member.user_id == current_user.id))
                 texts.send_test(db.session, key, subject, body, email=current_user.email,
-                                mobile=member.mobile if member else None, user_id=current_user.id)
+                                mobile=texts.own_mobile(db.session, current_user.id), user_id=current_user.id)
                 flash(gettext("A test was queued to your own email or mobile."), "success")
-                return self._page(key, subject, body, preview=True)
-            return self._page(key, subject, body, preview=True)
+                return self._page(key, subject, body)
+            texts.check_draft(key, subject, body)  # a preview of a text that would be refused says why
+            return self._page(key, subject, body)
         except (TemplateRefused, ServiceRefusal) as refusal:
             db.session.rollback()
             return self._page(key, subject, body, error=user_message(refusal)), 422
@@ -88,15 +85,16 @@ class MessageTextView(BaseView):
         except texts.UnknownMessage:
             abort(404)
 
-    def _page(self, key: texts.TextKey, subject: str, body: str, *, preview: bool = True, error: str | None = None):
+    def _page(self, key: texts.TextKey, subject: str, body: str, *, error: str | None = None):
+        """The editor with the draft previewed in its language and the other language's text in use."""
         previews = []
-        if error is None and preview:
-            previews.append(texts.preview(key, subject, body))
-            other = "en" if key.language == "ar" else "ar"
-            if key.channel in MESSAGES[key.template].channels:
-                other_key = texts.TextKey(key.template, key.channel, other)
-                other_subject, other_body, _ = texts.current_text(db.session, other_key)
-                previews.append(texts.preview(other_key, other_subject, other_body))
+        if error is None:
+            other_key = texts.TextKey(key.template, key.channel, "en" if key.language == "ar" else "ar")
+            other_subject, other_body, _ = texts.current_text(db.session, other_key)
+            try:
+                previews = [texts.preview(key, subject, body), texts.preview(other_key, other_subject, other_body)]
+            except TemplateRefused as refusal:  # a saved text whose placeholder was withdrawn since
+                error = user_message(refusal)
         return self.render_template(
             "admin/message_text_editor.html", title=gettext(MESSAGES[key.template].title), key=key,
             kind=MESSAGES[key.template], subject=subject, body=body, error=error, previews=previews,

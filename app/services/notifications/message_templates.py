@@ -22,7 +22,7 @@ from app.services.notifications.outbox import RenderedMessage, deliver_now, queu
 from app.services.notifications.template_sandbox import check_subject, check_text
 from app.services.membership.refusals import ServiceRefusal
 from app.domain.messages import N_
-from models import MessageTemplateVersion
+from models import Member, MessageTemplateVersion
 
 
 class UnknownMessage(ServiceRefusal):
@@ -49,6 +49,17 @@ def text_key(template: str, channel: str, language: str) -> TextKey:
     if kind is None or channel not in kind.channels or language not in ("en", "ar"):
         raise UnknownMessage()
     return TextKey(template, channel, language)
+
+
+def active_versions(session: Session) -> dict[tuple[str, str, str], int]:
+    """(template, channel, language) -> the number of the version sent now, for every saved text in use."""
+    return {(row.template, row.channel, row.language): row.version for row in session.scalars(
+        select(MessageTemplateVersion).where(MessageTemplateVersion.active))}
+
+
+def own_mobile(session: Session, user_id: int) -> str | None:
+    """The mobile of the member account behind a back-office user, if there is one (for a test SMS)."""
+    return session.scalar(select(Member.mobile).where(Member.user_id == user_id))
 
 
 def shipped_text(key: TextKey) -> tuple[str, str]:

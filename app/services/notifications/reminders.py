@@ -116,7 +116,7 @@ def _send_chunk(session: Session, part, offsets, window, today, now, sms_at, ren
         for contact in contacts[row.company_id]:
             messages.append(OutgoingMessage(
                 template=template_for(offset), language=contact.language,
-                context=_context(row, contact, renewal_url),
+                context=_context(row, contact, renewal_url, offset),
                 # Per member: two signatories of one company each get their own message.
                 dedupe_key=f"reminder:{row.id}:{row.expires_on.isoformat()}:{offset}:{contact.member_id}",
                 email=contact.email, mobile=contact.mobile, user_id=contact.user_id,
@@ -130,9 +130,12 @@ def _mark_sent(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, i
     return set(bulk_insert_ignore(session, ReminderSent.__table__, rows, key, key))
 
 
-def _context(row, contact, renewal_url: str) -> dict[str, Any]:
+def _context(row, contact, renewal_url: str, offset: int) -> dict[str, Any]:
     arabic = contact.language == "ar"
     return {
+        # Days before the expiry date (after it, for the reminder after expiry): a text may say
+        # something else at each offset ({% if days == 1 %}...{% endif %}).
+        "days": abs(offset),
         "name": contact.name,
         "company": (row.name_ar if arabic else row.name_en) or row.name_en or row.name_ar,
         "occi_number": row.occi_number,
@@ -163,7 +166,7 @@ def remind_now(session: Session, membership: Membership, config: Mapping) -> int
     renewal_url = page_link(config, "renewal")
     press = uuid.uuid4().hex[:12]
     messages = [OutgoingMessage(
-        template=template_for(offset), language=contact.language, context=_context(row, contact, renewal_url),
+        template=template_for(offset), language=contact.language, context=_context(row, contact, renewal_url, offset),
         dedupe_key=f"reminder:{membership.id}:{membership.expires_on.isoformat()}:now:{press}:{contact.member_id}",
         email=contact.email, mobile=contact.mobile, user_id=contact.user_id,
         not_before=now, sms_not_before=sms_not_before(config, now),

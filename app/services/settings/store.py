@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from models import ChamberSetting
 
-CACHE_KEY = "ghurfa_settings_cache"
+CACHE_PREFIX = "ghurfa_settings"  # every cache of back-office settings is kept under a key starting so
+CACHE_KEY = CACHE_PREFIX + "_cache"
 ENVIRONMENT = "environment"
 BACK_OFFICE = "back_office"
 DEFAULT = "default"
@@ -66,7 +67,7 @@ def forget_cached() -> None:
 
 def forget_all(app) -> None:
     """Drops this process's copies of the settings and message texts (a test that empties the tables)."""
-    for key in [key for key in app.extensions if str(key).startswith(CACHE_KEY)]:
+    for key in [key for key in app.extensions if str(key).startswith(CACHE_PREFIX)]:
         app.extensions.pop(key, None)
 
 

@@ -114,6 +114,7 @@ def test_an_edited_reminder_is_what_the_reminder_job_sends(app, client):
     _admin(app, client)
     _post(app, client, EXPIRING_EN_EMAIL, "save", subject="{{ company }}: renew before {{ expires_on }}",
           body="Dear {{ name }},\n\nRenew {{ company }} (OCCI {{ occi_number }}) here: {{ renewal_url }}\n\n"
+               "{% if days == 30 %}A month left.{% else %}{{ days }} days left.{% endif %}\n\n"
                "{{ chamber_name }} · {{ chamber_phone }}")
     expiry = dt.date(2026, 3, 31)
     with app.app_context():
@@ -128,6 +129,7 @@ def test_an_edited_reminder_is_what_the_reminder_job_sends(app, client):
         sms = db.session.scalar(select(Notification).where(Notification.channel == "sms"))
         assert email.subject == "Promising Projects: renew before March 31, 2026"
         assert email.body.startswith("Dear Salim Al Harthy,\n\nRenew Promising Projects (OCCI 91868) here: http")
+        assert "\n\nA month left.\n\n" in email.body  # the reminder's offset, for a text per offset
         assert email.body.endswith("Oman Chamber of Commerce & Industry · +968 24763700")
         assert "<p>Dear Salim Al Harthy,</p>" in email.html_body
         assert sms.body.startswith("OCCI: membership No 91868 expires")  # the SMS keeps the shipped text
