@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 from jinja2 import TemplateNotFound
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -55,8 +55,12 @@ def with_edited_texts(shipped: RenderedMessage, template: str, language: str,
 
     if not has_edits(template, language):
         return shipped
-    with force_locale(language):
+    current = get_locale()
+    if current is not None and current.language == language:  # a bulk run already switched the locale
         edited = edited_parts(template, language, context)
+    else:
+        with force_locale(language):
+            edited = edited_parts(template, language, context)
     if edited is None:
         return shipped
     if edited.text is not None:

@@ -53,10 +53,22 @@ class ChamberDetails:
                 "chamber_email": self.email, "chamber_website": self.website}
 
 
+DETAILS_KEY = store.CACHE_PREFIX + "_details"
+
+
 def chamber_details(config: Mapping[str, Any] | None = None) -> ChamberDetails:
-    """The chamber's details in force: an environment variable, else the back office, else the defaults."""
-    return ChamberDetails(**{field: str(store.effective(setting, config).value or "")
-                             for field, setting in SETTINGS.items()})
+    """The chamber's details in force: an environment variable, else the back office, else the defaults.
+
+    Kept while this process's copy of the saved settings is (a bulk run renders thousands of messages)."""
+    saved = store.saved_settings()
+    cached = current_app.extensions.get(DETAILS_KEY)
+    if config is None and cached is not None and cached[0] is saved:
+        return cached[1]
+    details = ChamberDetails(**{field: str(store.effective(setting, config).value or "")
+                                for field, setting in SETTINGS.items()})
+    if config is None:
+        current_app.extensions[DETAILS_KEY] = (saved, details)
+    return details
 
 
 def details_form_state(config: Mapping[str, Any] | None = None) -> dict[str, store.Effective]:
