@@ -76,6 +76,15 @@ class Config:
     CHAMBER_WEBSITE = _env("CHAMBER_WEBSITE", "https://chamberoman.om")
     CHAMBER_HOURS_EN = _env("CHAMBER_HOURS_EN", "Sunday to Thursday, 7:30 to 14:30")
     CHAMBER_HOURS_AR = _env("CHAMBER_HOURS_AR", "من الأحد إلى الخميس، من 7:30 إلى 14:30")
+    # Printed under the signature on certificates (nothing printed when empty).
+    CHAMBER_SIGNATORY_NAME_EN = _env("CHAMBER_SIGNATORY_NAME_EN", "")
+    CHAMBER_SIGNATORY_NAME_AR = _env("CHAMBER_SIGNATORY_NAME_AR", "")
+    CHAMBER_SIGNATORY_TITLE_EN = _env("CHAMBER_SIGNATORY_TITLE_EN", "")
+    CHAMBER_SIGNATORY_TITLE_AR = _env("CHAMBER_SIGNATORY_TITLE_AR", "")
+    # Every CHAMBER_* value above, the reminder offsets, quiet hours, GRACE_DAYS, ORDER_TTL_MINUTES and
+    # JOB_SCHEDULES can be changed by Admin in the back office; an environment variable that is set wins.
+    # Each process re-reads the saved values after this many seconds.
+    SETTINGS_CACHE_SECONDS = _env_int("SETTINGS_CACHE_SECONDS", 30)
     GRACE_DAYS = _env_int("GRACE_DAYS", 30)
     # How far ahead a membership may be paid: a renewal's new expiry may lie at most this many
     # whole months after the day it is paid for (app.domain.paying_ahead).

@@ -152,7 +152,9 @@ def _membership_status_clock():
 
     from app.infrastructure.clock import today
 
-    return today(current_app.config), int(current_app.config["GRACE_DAYS"])
+    from app.services.settings.policies import grace_days
+
+    return today(current_app.config), grace_days(current_app.config)
 
 
 def _chamber_name(app: Flask):
@@ -160,9 +162,18 @@ def _chamber_name(app: Flask):
     from flask_babel import LazyString, get_locale
     from markupsafe import escape
 
-    name_en, name_ar = app.config["CHAMBER_NAME_EN"], app.config["CHAMBER_NAME_AR"]
+    from flask import has_app_context
+
+    def name() -> str:
+        language = "ar" if str(get_locale() or "en").startswith("ar") else "en"
+        if has_app_context():
+            from app.services.settings.chamber_details import chamber_details_or_defaults
+
+            return chamber_details_or_defaults().in_language("name", language)
+        return app.config["CHAMBER_NAME_AR"] if language == "ar" else app.config["CHAMBER_NAME_EN"]
+
     # Escaped here: FAB prints APP_NAME through LazyString.__html__, which Jinja trusts as markup.
-    return LazyString(lambda: escape(name_ar if str(get_locale() or "en").startswith("ar") else name_en))
+    return LazyString(lambda: escape(name()))
 
 
 def _init_payment_gateway(app: Flask) -> None:

@@ -27,10 +27,11 @@ def list_command() -> None:
 
     from app.infrastructure.clock import MUSCAT
     from app.services.jobs.runs import last_runs, sweep_abandoned
-    from jobs.scheduler import JOBS, cron_trigger, schedules
+    from app.services.settings.policies import job_schedules
+    from jobs.scheduler import JOBS, cron_trigger
 
     sweep_abandoned()  # a run whose process died is shown abandoned, not running for ever
-    plan = schedules(current_app.config)
+    plan = job_schedules(current_app.config)
     last = last_runs(list(JOBS))
     now = dt.datetime.now(MUSCAT)
     for name, spec in JOBS.items():

@@ -20,3 +20,4 @@ from models.operations import SchedulerHeartbeat  # noqa: F401
 from models.refund import Refund  # noqa: F401
 from models.counter_service import CashEntry, CashUp, CounterPayment, CounterVisit  # noqa: F401
 from models.signed_pdf import SignedCertificatePdf  # noqa: F401
+from models.settings import ChamberSetting, MessageTemplateVersion  # noqa: F401

@@ -107,10 +107,19 @@ def _fresh_database(request):
     from app.extensions import limiter
 
     limiter.reset()
+    # Settings and message texts saved by the test are gone with its tables: so are the cached copies.
+    from app.services.settings.store import forget_all
+
+    forget_all(application)
     # The audit chain starts again, so do its signed checkpoints (kept outside the database).
     from app.services.audit.checkpoints import checkpoint_path
 
     checkpoint_path(application.config).unlink(missing_ok=True)
+    # So do the sandbox gateway's records (payments, refunds): a test counts its own.
+    from app.adapters.payments.sandbox_ledger import LEDGER_FILE
+
+    for ledger in Path(application.config["INSTANCE_DIR"]).glob(f"**/{LEDGER_FILE}"):
+        ledger.unlink()
     # Messages written to the outbox folder belong to the test that sent them: references repeat.
     outbox = Path(application.config["OUTBOX_DIR"])
     if outbox.is_dir():

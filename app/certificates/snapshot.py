@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +37,14 @@ class CertificateSnapshot:
     expires_on: date
     head_office_en: str
     head_office_ar: str
+    # The chamber's details as set in the back office when it was issued; older snapshots lack them.
+    chamber_address_en: str = ""
+    chamber_address_ar: str = ""
+    chamber_phone: str = ""
+    signatory_name_en: str = ""
+    signatory_name_ar: str = ""
+    signatory_title_en: str = ""
+    signatory_title_ar: str = ""
 
     def __post_init__(self) -> None:
         # Checked here rather than at render time, so a bad snapshot is refused
@@ -68,7 +76,7 @@ class CertificateSnapshot:
         if not isinstance(data, Mapping):
             raise CertificateSnapshotError(_l("The certificate snapshot is not a mapping."))
         names = [f.name for f in fields(cls)]
-        missing = [name for name in names if name not in data]
+        missing = [f.name for f in fields(cls) if f.name not in data and f.default is MISSING]
         if missing:
             raise CertificateSnapshotError(
                 _l("The certificate snapshot lacks %(fields)s."), fields=", ".join(missing)
@@ -81,7 +89,7 @@ class CertificateSnapshot:
             )
         values = {
             name: _parse_iso_date(name, data[name]) if name in _DATE_FIELDS else data[name]
-            for name in names
+            for name in names if name in data
         }
         return cls(**values)
 

@@ -38,3 +38,20 @@ def test_times_are_muscat_times():
 
 def test_full_and_incremental_sync_share_one_lock():
     assert JOBS["registry_full_sync"].lock_name == JOBS["registry_sync"].lock_name == "registry_sync"
+
+
+def test_crontab_weekdays_count_from_sunday():
+    # APScheduler 3 reads from_crontab's weekday numbers from Monday = 0; crontab's 5 is Friday.
+    after = dt.datetime(2026, 11, 24, 10, 0, tzinfo=MUSCAT)  # a Tuesday
+    friday = cron_trigger("30 2 * * 5").get_next_fire_time(None, after)
+    assert friday == dt.datetime(2026, 11, 27, 2, 30, tzinfo=MUSCAT) and friday.strftime("%A") == "Friday"
+    assert cron_trigger("0 9 * * 7").get_next_fire_time(None, after).strftime("%A") == "Sunday"
+    trigger, moment, days = cron_trigger("0 9 * * 0-4"), after, []
+    for _ in range(5):
+        moment = trigger.get_next_fire_time(None, moment + dt.timedelta(seconds=1))
+        days.append(moment.strftime("%a"))
+    assert days == ["Wed", "Thu", "Sun", "Mon", "Tue"]
+    assert cron_trigger("0 9 * * */2").get_next_fire_time(None, after).strftime("%a") == "Thu"  # sun, tue, thu, sat
+    assert cron_trigger("0 9 * * fri").get_next_fire_time(None, after).strftime("%a") == "Fri"
+    with pytest.raises(ValueError):
+        cron_trigger("0 9 * * 8")

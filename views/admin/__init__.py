@@ -8,13 +8,17 @@ from flask_babel import lazy_gettext as _l
 
 def register(appbuilder: AppBuilder) -> None:
     from views.admin import chamber, companies, counter, duplicates, fee_schedule_editor, fee_schedules, jobs, members
-    from views.admin import records, refunds, registry_flags, vouchers
+    from views.admin import chamber_settings, message_texts, records, refunds, registry_flags, vouchers
 
     for view, name, label, category, icon in (
         (chamber.GradeView, "Grades", _l("Grades"), "Chamber", "fa-signal"),
         (chamber.GovernorateView, "Governorates", _l("Governorates"), "Chamber", "fa-map-marker"),
         (fee_schedules.FeeScheduleView, "Fee schedules", _l("Fee schedules"), "Chamber", "fa-money"),
         (vouchers.VoucherView, "Vouchers", _l("Vouchers"), "Chamber", "fa-ticket"),
+        (message_texts.MessageTextView, "Message texts", _l("Message texts"), "Chamber", "fa-envelope-o"),
+        (chamber_settings.ChamberDetailsView, "Chamber details", _l("Chamber details"), "Chamber", "fa-university"),
+        (chamber_settings.PoliciesView, "Schedules and policies", _l("Schedules and policies"), "Chamber",
+         "fa-calendar"),
         (companies.CompanyView, "Companies", _l("Companies"), "Members", "fa-building"),
         (members.MemberView, "Member accounts", _l("Member accounts"), "Members", "fa-user"),
         (companies.MembershipView, "Memberships", _l("Memberships"), "Members", "fa-id-card"),

@@ -19,6 +19,7 @@ from app.infrastructure.clock import now_utc, today
 from app.services.counter import cash_up, documents, settlement, visits
 from app.services.membership.refusals import REFUSALS
 from app.services.payments.engine import is_stale
+from app.services.settings import policies
 from models import Certificate, Company, CounterPayment, CounterVisit, ServiceOrder
 from views.admin.counter_forms import METHOD_CHOICES, CounterPaymentForm, StartServiceForm
 from views.admin.history import muscat
@@ -76,13 +77,13 @@ class CounterView(BaseView):
                 visits.check_civil_id(company, counter_request)
                 cap = int(config["MAX_PAID_AHEAD_MONTHS"])
                 plan = visits.plan(db.session, company, counter_request, today=today(config),
-                                   grace_days=config["GRACE_DAYS"], max_paid_ahead_months=cap)
+                                   grace_days=policies.grace_days(config), max_paid_ahead_months=cap)
                 if request.form.get("confirm") and form.fingerprint.data:
                     staff_id, staff_name = _staff()
                     _visit, order = visits.start_at_counter(
                         db.session, company, counter_request, staff_id=staff_id, staff_name=staff_name,
-                        today=today(config), now=now_utc(config), grace_days=config["GRACE_DAYS"],
-                        ttl_minutes=config["ORDER_TTL_MINUTES"], seen_fingerprint=form.fingerprint.data,
+                        today=today(config), now=now_utc(config), grace_days=policies.grace_days(config),
+                        ttl_minutes=policies.order_ttl_minutes(config), seen_fingerprint=form.fingerprint.data,
                         max_paid_ahead_months=cap)
                     if order.status == "pending_payment":
                         return redirect(url_for(".pay", reference=order.reference))

@@ -13,7 +13,8 @@ from app.extensions import db
 from app.infrastructure.clock import MUSCAT
 from app.services.audit import trail as audit
 from app.services.jobs.runs import last_runs
-from jobs.scheduler import JOBS, UnknownJob, run_now, schedules
+from app.services.settings.policies import job_schedules
+from jobs.scheduler import JOBS, UnknownJob, run_now
 
 JOB_LABELS = {
     "reminders": _l("Membership expiry reminders by email and SMS"),
@@ -39,7 +40,7 @@ class ScheduledJobsView(BaseView):
     @has_access
     @permission_name("list")
     def index(self):
-        plan = schedules(current_app.config)
+        plan = job_schedules(current_app.config)
         last = last_runs(list(JOBS))
         rows = [{"name": name, "label": JOB_LABELS.get(name, spec.description), "schedule": plan[name],
                  "last": last.get(name)} for name, spec in JOBS.items()]

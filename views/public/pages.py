@@ -11,6 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.services.settings.chamber_details import chamber_details, chamber_details_or_defaults
+
 log = logging.getLogger("ghurfa.errors")
 
 ERROR_PAGES = {
@@ -41,14 +43,14 @@ class ContactView(BaseView):
 
     @expose("/")
     def contact(self):
-        config = current_app.config
-        arabic = _arabic()
+        chamber = chamber_details()
+        language = "ar" if _arabic() else "en"
         details = {
-            "address": config["CHAMBER_ADDRESS_AR"] if arabic else config["CHAMBER_ADDRESS_EN"],
-            "hours": config["CHAMBER_HOURS_AR"] if arabic else config["CHAMBER_HOURS_EN"],
-            "phone": config.get("CHAMBER_PHONE"),
-            "email": config.get("CHAMBER_EMAIL"),
-            "website": config.get("CHAMBER_WEBSITE"),
+            "address": chamber.in_language("address", language),
+            "hours": chamber.in_language("hours", language),
+            "phone": chamber.phone,
+            "email": chamber.email,
+            "website": chamber.website,
         }
         return self.render_template("public/contact.html", details=details, title=_l("Contact us"))
 
@@ -112,6 +114,7 @@ def _handle_unexpected(error: Exception):
 def register(appbuilder, app: Flask) -> None:
     appbuilder.add_view_no_menu(ContactView)
     app.jinja_env.globals["ghurfa_contact_url"] = lambda: url_for("ContactView.contact")
+    app.jinja_env.globals["ghurfa_chamber"] = chamber_details_or_defaults
     app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), 301))
     for status in (403, 404, 413):
         app.register_error_handler(status, _handle_http)

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.domain.errors import MembershipNeedsRenewal, VoucherNotUsable
 from app.extensions import db
+from app.services.settings import policies
 from app.services.accounts import stepup
 from app.services.registry.connection import RegistryError, registry_for
 from app.infrastructure.clock import now_utc, today
@@ -91,7 +92,7 @@ def clock_now() -> dt.datetime:
 
 
 def grace_days() -> int:
-    return int(current_app.config["GRACE_DAYS"])
+    return policies.grace_days(current_app.config)
 
 
 def registry():
@@ -347,7 +348,7 @@ class ServiceWizard(BaseView, ABC):
         if not reusable:
             try:
                 order = place_order(db.session, plan, user_id=g.user.id, now=now,
-                                    ttl_minutes=int(current_app.config["ORDER_TTL_MINUTES"]),
+                                    ttl_minutes=policies.order_ttl_minutes(current_app.config),
                                     gateway=payment_gateway(), seen_fingerprint=request.form.get("fingerprint"))
             except VoucherNotUsable as refusal:
                 return self._without_voucher(refusal, context)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain.membership import check_certificate_dates
 from app.services.certificates.rendering import certificate_pdf, verify_url  # noqa: F401  (where callers look)
 from app.services.certificates.signed import sign_on_issue
+from app.services.settings.chamber_details import chamber_details
 from models import Certificate, Membership, ServiceOrder
 
 SERIAL_ATTEMPTS = 5
@@ -25,11 +26,18 @@ def snapshot_of(membership: Membership, *, serial: str, issued_on: dt.date) -> d
     """Everything the certificate prints, as JSON-safe values, frozen at issue time."""
     company = membership.company
     governorate = company.governorate
-    config = current_app.config
+    chamber = chamber_details()
     return {
         "serial": serial,
-        "chamber_name_en": config["CHAMBER_NAME_EN"],
-        "chamber_name_ar": config["CHAMBER_NAME_AR"],
+        "chamber_name_en": chamber.name_en,
+        "chamber_name_ar": chamber.name_ar,
+        "chamber_address_en": chamber.address_en,
+        "chamber_address_ar": chamber.address_ar,
+        "chamber_phone": chamber.phone,
+        "signatory_name_en": chamber.signatory_name_en,
+        "signatory_name_ar": chamber.signatory_name_ar,
+        "signatory_title_en": chamber.signatory_title_en,
+        "signatory_title_ar": chamber.signatory_title_ar,
         "company_name_en": company.name_en,
         "company_name_ar": company.name_ar,
         "cr_number": company.cr_number,

@@ -21,8 +21,9 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     from app.certificates.pdf import render_certificate_pdf
     from app.certificates.snapshot import CertificateSnapshot
 
-    config = current_app.config
+    from app.services.settings.chamber_details import emblem_path
+
     font_dir = Path(current_app.static_folder) / "vendor" / "fonts"
-    emblem = Path(config["CHAMBER_EMBLEM"]) if config.get("CHAMBER_EMBLEM") else None
+    emblem = emblem_path()
     return render_certificate_pdf(CertificateSnapshot.from_dict(certificate.snapshot),
                                   verify_url=verify_url(certificate), font_dir=font_dir, emblem_path=emblem)

@@ -11,6 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from xhtml2pdf import pisa
 
+from app.services.settings.chamber_details import chamber_details
 from app.certificates.images import qr_data_uri
 from app.certificates.pdf import CERTIFICATE_BASE_CSS, RESOURCE_PREFIX, _font_files, _Resources, resource_policy
 from app.domain.arabic import to_arabic_indic
@@ -75,8 +76,10 @@ def _render(template: str, values: dict, qr_url: str | None) -> bytes:
     by_name = {f"{RESOURCE_PREFIX}font/{key}": str(path) for key, path in fonts.items()}
     if qr_url:
         by_name[f"{RESOURCE_PREFIX}qr"] = qr_data_uri(qr_url)
-    html = render_template(template, resource=RESOURCE_PREFIX, chamber_en=current_app.config["CHAMBER_NAME_EN"],
-                           chamber_ar=current_app.config["CHAMBER_NAME_AR"], **values)
+    chamber = chamber_details()
+    html = render_template(template, resource=RESOURCE_PREFIX, chamber_en=chamber.name_en, chamber_ar=chamber.name_ar,
+                           chamber_address=(chamber.address_en, chamber.address_ar),
+                           chamber_phone=(chamber.phone, to_arabic_indic(chamber.phone)), **values)
     out = io.BytesIO()
     context = pisa.pisaDocument(html, dest=out, link_callback=_Resources(by_name).resolve,
                                 resource_policy=resource_policy(fonts.values()), default_css=CERTIFICATE_BASE_CSS,

@@ -32,6 +32,7 @@ from app.services.exports.errors import (
     UnknownFormat,
 )
 from app.infrastructure.clock import now_utc, today
+from app.services.settings import policies
 from app.services.exports.catalogue import DATETIME, ENTITIES, DeriveContext, Entity
 
 FORMATS = ("csv", "xlsx")
@@ -213,7 +214,7 @@ def open_export(session: Session, request: ExportRequest, config: Mapping) -> Ex
     converters = []
     # Headers and every translated cell (statuses, yes/no) are fixed now, in the reader's language.
     with force_locale(request.language):
-        context = DeriveContext(today=today(config), grace_days=int(config.get("GRACE_DAYS", 30)), gettext=gettext)
+        context = DeriveContext(today=today(config), grace_days=policies.grace_days(config), gettext=gettext)
         for index, column in enumerate(columns):
             convert = None if index in in_database else make(column.kind)
             converters.append(chain(column.derive(context), convert) if column.derive else convert)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.infrastructure.bulk_sql import bulk_insert_ignore
 from app.infrastructure.clock import now_utc
-from app.services.notifications.outbox import RenderedMessage
+from app.services.notifications.outbox import RenderedMessage, with_edited_texts
 from models import Notification
 from models.base import utcnow
 
@@ -87,7 +87,9 @@ class _Renderer:
 
         html_template = self._template(f"messages/{template}.html")
         html = html_template.render(**context, language=language) if html_template is not None else None
-        return RenderedMessage(subject=block("subject") or "", text=block("text") or "", html=html, sms=block("sms"))
+        shipped = RenderedMessage(subject=block("subject") or "", text=block("text") or "", html=html,
+                                  sms=block("sms"))
+        return with_edited_texts(shipped, template, language, context)
 
 
 def queue_many(session: Session, messages: Iterable[OutgoingMessage]) -> int:

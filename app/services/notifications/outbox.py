@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 from jinja2 import TemplateNotFound
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -44,6 +44,33 @@ class RenderedMessage:
 
 
 def render_message(template: str, language: str, context: Mapping[str, Any]) -> RenderedMessage:
+    """The message in `language`: the texts saved in the back office where there are, else the shipped file's."""
+    return with_edited_texts(render_shipped(template, language, context), template, language, context)
+
+
+def with_edited_texts(shipped: RenderedMessage, template: str, language: str,
+                      context: Mapping[str, Any]) -> RenderedMessage:
+    """`shipped` with the channels whose text an administrator saved replaced by that text."""
+    from app.services.notifications.edited_texts import edited_parts, has_edits
+
+    if not has_edits(template, language):
+        return shipped
+    current = get_locale()
+    if current is not None and current.language == language:  # a bulk run already switched the locale
+        edited = edited_parts(template, language, context)
+    else:
+        with force_locale(language):
+            edited = edited_parts(template, language, context)
+    if edited is None:
+        return shipped
+    if edited.text is not None:
+        shipped = RenderedMessage(subject=edited.subject or "", text=edited.text, html=edited.html, sms=shipped.sms)
+    if edited.sms is not None:
+        shipped = RenderedMessage(subject=shipped.subject, text=shipped.text, html=shipped.html, sms=edited.sms)
+    return shipped
+
+
+def render_shipped(template: str, language: str, context: Mapping[str, Any]) -> RenderedMessage:
     """Renders `messages/<template>.txt` (blocks subject, text, sms) and the optional .html in `language`."""
     env = current_app.jinja_env
     with force_locale(language):
@@ -82,6 +109,7 @@ def queue_message(
     not_before: dt.datetime | None = None,
     sms_not_before: dt.datetime | None = None,
     certificate_id: int | None = None,
+    rendered: RenderedMessage | None = None,
 ) -> list[Notification]:
     """Queues the email and/or SMS of `template` in the caller's transaction; returns the new rows.
 
@@ -89,7 +117,8 @@ def queue_message(
     again (so retries, double submits and re-runs of a job send one message).
     """
     language = language if language in ("en", "ar") else "en"
-    rendered = render_message(template, language, context)
+    # `rendered`: a text already rendered (an administrator's test of a draft).
+    rendered = rendered or render_message(template, language, context)
     now = now_utc(current_app.config)
     wanted = []
     if email:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.reminders import (
-    candidate_expiry_range, normalise_offsets, parse_clock_time, reminder_to_send, sms_send_time, template_for,
+    candidate_expiry_range, parse_clock_time, reminder_to_send, sms_send_time, template_for,
 )
 from app.services.notifications.bulk_outbox import OutgoingMessage, queue_many
 from app.infrastructure.bulk_sql import bulk_insert_ignore
@@ -31,6 +31,7 @@ from app.services.notifications.contacts import verified_contacts
 from app.services.notifications.links import page_link
 from app.domain.messages import N_
 from app.services.audit import trail as audit
+from app.services.settings import policies
 from app.services.membership.refusals import ServiceRefusal
 from models import Company, Membership, ReminderSent
 
@@ -38,9 +39,10 @@ CHUNK = 1000
 
 
 def reminder_settings(config: Mapping) -> tuple[tuple[int, ...], int, dt.time, dt.time]:
-    offsets = normalise_offsets(config.get("REMINDER_OFFSETS_DAYS") or (30, 7, 1, -7))
+    """Offsets and quiet hours as set in the back office (or the environment); read at every run."""
+    offsets = policies.reminder_offsets(config)
     window = int(config.get("REMINDER_LAST_WINDOW_DAYS") or 7)
-    start, end = config.get("QUIET_HOURS") or ("21:00", "08:00")
+    start, end = policies.quiet_hours(config)
     return offsets, window, parse_clock_time(start), parse_clock_time(end)
 
 
@@ -114,7 +116,7 @@ def _send_chunk(session: Session, part, offsets, window, today, now, sms_at, ren
         for contact in contacts[row.company_id]:
             messages.append(OutgoingMessage(
                 template=template_for(offset), language=contact.language,
-                context=_context(row, contact, renewal_url),
+                context=_context(row, contact, renewal_url, offset),
                 # Per member: two signatories of one company each get their own message.
                 dedupe_key=f"reminder:{row.id}:{row.expires_on.isoformat()}:{offset}:{contact.member_id}",
                 email=contact.email, mobile=contact.mobile, user_id=contact.user_id,
@@ -128,9 +130,12 @@ def _mark_sent(session: Session, rows: list[dict[str, Any]]) -> set[tuple[int, i
     return set(bulk_insert_ignore(session, ReminderSent.__table__, rows, key, key))
 
 
-def _context(row, contact, renewal_url: str) -> dict[str, Any]:
+def _context(row, contact, renewal_url: str, offset: int) -> dict[str, Any]:
     arabic = contact.language == "ar"
     return {
+        # Days before the expiry date (after it, for the reminder after expiry): a text may say
+        # something else at each offset ({% if days == 1 %}...{% endif %}).
+        "days": abs(offset),
         "name": contact.name,
         "company": (row.name_ar if arabic else row.name_en) or row.name_en or row.name_ar,
         "occi_number": row.occi_number,
@@ -161,7 +166,7 @@ def remind_now(session: Session, membership: Membership, config: Mapping) -> int
     renewal_url = page_link(config, "renewal")
     press = uuid.uuid4().hex[:12]
     messages = [OutgoingMessage(
-        template=template_for(offset), language=contact.language, context=_context(row, contact, renewal_url),
+        template=template_for(offset), language=contact.language, context=_context(row, contact, renewal_url, offset),
         dedupe_key=f"reminder:{membership.id}:{membership.expires_on.isoformat()}:now:{press}:{contact.member_id}",
         email=contact.email, mobile=contact.mobile, user_id=contact.user_id,
         not_before=now, sms_not_before=sms_not_before(config, now),

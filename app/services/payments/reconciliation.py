@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.adapters.payments import PaymentGateway, PaymentGatewayError
 from app.infrastructure.clock import now_utc, today as clock_today
+from app.services.settings import policies
 from app.services.payments.engine import awaiting_answer, reconcile_order
 from models import Payment, ServiceOrder
 
@@ -50,7 +51,7 @@ def reconcile_payments(session: Session, config: Mapping, gateway: PaymentGatewa
     """Reconciles each order in turn (one commit per order); returns how many came to each outcome."""
     now = now_utc(config)
     today = clock_today(config)
-    ttl_minutes = _minutes(config, "ORDER_TTL_MINUTES", 60)
+    ttl_minutes = policies.order_ttl_minutes(config)
     order_ids = orders_to_reconcile(
         session, now=now, after_minutes=_minutes(config, "RECONCILE_AFTER_MINUTES", 30),
         answer_hours=_minutes(config, "PAYMENT_ANSWER_HOURS", 72), ttl_minutes=ttl_minutes)

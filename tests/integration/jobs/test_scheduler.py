@@ -11,7 +11,7 @@ def test_the_scheduler_holds_every_job_and_its_calls_run_them(app, monkeypatch):
     scheduler = build_scheduler(app, background=True)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"reminders", "registry_sync", "reconcile_payments", "outbox", "heartbeat", "audit_checkpoint",
-                         "login_session_purge", "certificate_signing"}
+                         "login_session_purge", "certificate_signing", "schedule_refresh"}
     assert str(jobs["reminders"].trigger.timezone) == "Asia/Muscat"
     # What APScheduler calls at the scheduled time:
     result = jobs["outbox"].func(*jobs["outbox"].args)
