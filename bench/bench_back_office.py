@@ -130,38 +130,32 @@ def pages(samples: dict) -> list[Page]:
     ]
 
 
-class Server:
-    """gunicorn with 2 workers on a loopback port, serving bench.stock_app."""
+class Gunicorn:
+    """gunicorn serving `app_spec` with `workers` workers on a free loopback port; its log in bench/out/."""
 
-    def __init__(self, database_url: str, workers: int) -> None:
-        self.port = _free_port()
+    def __init__(self, app_spec: str, workers: int, env: dict[str, str], log_name: str,
+                 port: int | None = None) -> None:
+        self.port = port or _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        instance = OUT_DIR / "instance"
-        instance.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, DATABASE_URL=database_url, GHURFA_BENCH_COUNT_QUERIES="1",
-                   SECRET_KEY=secrets.token_urlsafe(32), RATELIMIT_ENABLED="0", LOAD_DEMO_DATA="0",
-                   GHURFA_INSTANCE_DIR=str(instance), SCHEDULER_IN_DEV_SERVER="0",
-                   PUBLIC_BASE_URL=self.base)  # the host the bench's requests name (trusted hosts)
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        self.log = open(OUT_DIR / "gunicorn.log", "w")
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        self.log = open(OUT_DIR / log_name, "w")
         self.process = subprocess.Popen(
-            [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--timeout", "300",
-             "--no-control-socket",
-             "--chdir", str(ROOT), "bench.stock_app:create_app()"],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
+             "--timeout", "300", "--no-control-socket", "--chdir", str(ROOT), app_spec],
+            env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT)
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, path: str = "/login/", timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log.name}")
             try:
-                if requests.get(self.base + "/login/", timeout=10).status_code == 200:
+                if requests.get(self.base + path, timeout=10).status_code == 200:
                     return
             except requests.RequestException:
                 pass
             time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer in time")
+        raise RuntimeError(f"gunicorn did not answer in time; see {self.log.name}")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -170,6 +164,20 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
+
+
+class Server(Gunicorn):
+    """Ghurfa with the stock views beside its own (bench.stock_app), counting each request's SQL statements."""
+
+    def __init__(self, database_url: str, workers: int) -> None:
+        port = _free_port()
+        instance = OUT_DIR / "instance"
+        instance.mkdir(parents=True, exist_ok=True)
+        env = dict(DATABASE_URL=database_url, GHURFA_BENCH_COUNT_QUERIES="1",
+                   SECRET_KEY=secrets.token_urlsafe(32), RATELIMIT_ENABLED="0", LOAD_DEMO_DATA="0",
+                   GHURFA_INSTANCE_DIR=str(instance), SCHEDULER_IN_DEV_SERVER="0",
+                   PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")  # the host the bench's requests name
+        super().__init__("bench.stock_app:create_app()", workers, env, "gunicorn.log", port)
 
 
 def login(base: str, password: str) -> requests.Session:

@@ -20,9 +20,7 @@ import os
 import re
 import secrets
 import statistics
-import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,39 +104,11 @@ def member_pages(token: str) -> list[BenchPage]:
     ]
 
 
-class FloorServer:
-    """gunicorn serving bench.floor_app with as many workers as Ghurfa's."""
+class FloorServer(office.Gunicorn):
+    """bench.floor_app with as many workers as Ghurfa's."""
 
     def __init__(self, database_url: str, workers: int) -> None:
-        self.port = office._free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, DATABASE_URL=database_url)
-        self.log = open(office.OUT_DIR / "floor.log", "w")
-        self.process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-             "--no-control-socket", "--chdir", str(office.ROOT), "bench.floor_app:create_app()"],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT)
-
-    def wait_ready(self, company_id: int, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the floor app exited; see {self.log.name}")
-            try:
-                if requests.get(f"{self.base}/company/{company_id}", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("the floor app did not answer in time")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
+        super().__init__("bench.floor_app:create_app()", workers, {"DATABASE_URL": database_url}, "floor.log")
 
 
 def login_as(base: str, username: str, password: str) -> requests.Session:
@@ -177,7 +147,7 @@ def run(args) -> dict:
     floor_runs: list[office.Measurement] = []
     try:
         server.wait_ready()
-        floor.wait_ready(samples["company_id"])
+        floor.wait_ready(floor_url)
         sessions = {
             "member": [login_as(server.base, MEMBER, member_password) for _ in range(args.threads)],
             "public": [requests.Session() for _ in range(args.threads)],

@@ -22,3 +22,22 @@ def login(client, username: str, password: str = PASSWORD):
     token = csrf_from(page.get_data(as_text=True))
     return client.post("/login/", data={"username": username, "password": password, "csrf_token": token},
                        follow_redirects=False)
+
+
+def statements(app, client, url: str):
+    """GETs url with the client; returns the response and the SQL statements its request ran."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return response, seen

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db
 from bench.generate import generate
 from models import Membership
 from tests.conftest import reset_tables
-from tests.integration.helpers import login, make_user
+from tests.integration.helpers import login, make_user, statements
 
 MAX_QUERIES = 6
 TODAY = dt.date(2026, 11, 24)
@@ -62,18 +62,7 @@ def _pages(app) -> dict[str, str]:
 
 
 def _statements(app, client, url: str) -> list[str]:
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    response, seen = statements(app, client, url)
     page = response.get_data(as_text=True)
     assert response.status_code == 200, url
     assert "No records found" not in page, url

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.services.audit.trail import acting_as
 from models import Certificate, Company, Grade, Membership, Signatory
 from tests.conftest import csrf_from
+from tests.integration.helpers import statements
 
 from .test_dashboard_and_certificates import renew
 
@@ -18,18 +19,7 @@ LIMITS = {"/login/": 2, "/register/": 2, "/": 2, "verify": 3, "/portal/": 8, "/s
 
 
 def _count(app, client, url: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    response, seen = statements(app, client, url)
     assert response.status_code == 200, url
     return len(seen)
 
