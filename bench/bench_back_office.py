@@ -359,8 +359,8 @@ def _q(side: dict | None) -> str:
     return "/".join(str(q) for q in side["queries"])
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.bench_back_office", description=__doc__.split("\n")[0])
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every load test of pages takes: data, requests, rounds, threads, workers, pages."""
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20180319)
@@ -370,6 +370,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", nargs="*", help="measure only the pages whose name contains one of these words")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_back_office", description=__doc__.split("\n")[0])
+    add_load_arguments(parser)
     parser.add_argument("--no-plans", dest="plans", action="store_false", help="skip EXPLAIN ANALYZE of the searches")
     args = parser.parse_args(argv)
     report = run(args)

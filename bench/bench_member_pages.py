@@ -27,7 +27,6 @@ from pathlib import Path
 import requests
 
 from bench import bench_back_office as office
-from bench.generate import DEFAULT_DATABASE_URL
 
 MEMBER = "bench-member"
 CIVIL_ID = "29999991"
@@ -210,15 +209,7 @@ def print_table(report: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=20180319)
-    parser.add_argument("--requests", type=int, default=200, help="requests per page and round (default 200)")
-    parser.add_argument("--budget", type=float, default=30.0, help="seconds a measurement may take at most")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--only", nargs="*", help="measure only the pages whose name contains one of these words")
+    office.add_load_arguments(parser)
     parser.add_argument("--json", type=Path, default=office.OUT_DIR / "pages.json")
     args = parser.parse_args(argv)
     report = run(args)
