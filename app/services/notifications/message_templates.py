@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.message_catalogue import EMAIL, MESSAGES, SMS, MessageKind, sample_context
@@ -27,6 +28,11 @@ from models import Member, MessageTemplateVersion
 
 class UnknownMessage(ServiceRefusal):
     message_id = N_("There is no such message text.")
+
+
+class SavedMeanwhile(ServiceRefusal):
+    message_id = N_("Someone else saved this text a moment ago; nothing of yours was saved. Reload the page, "
+                    "then save your text again if it is still needed.")
 
 
 class NoContactToTest(ServiceRefusal):
@@ -109,7 +115,12 @@ def save_text(session: Session, key: TextKey, subject: str, body: str, user_id: 
                                      version=number, subject=subject, body=body, active=True,
                                      created_by_id=user_id)
     session.add(version)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another admin's save took this version number first (uq on template, channel, language, version).
+        session.rollback()
+        raise SavedMeanwhile() from None
     edited_texts.forget_cached()
     return version
 

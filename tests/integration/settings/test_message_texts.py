@@ -172,3 +172,30 @@ def test_auditors_read_texts_but_cannot_change_them(app, client):
     staff = app.test_client()
     login(staff, "staff1")
     assert staff.get("/message-texts/").status_code in (302, 403)
+
+
+def test_two_admins_saving_the_same_text_at_once_keep_one_version_and_are_told(app, client, monkeypatch):
+    """The other admin's save lands between reading the next version number and writing it."""
+    from app.services.notifications import message_templates as texts
+
+    _admin(app, client)
+    listed, saved = texts.versions, []
+
+    def the_other_admin_saves_first(session, key):
+        if saved:
+            return listed(session, key)
+        saved.append(key)
+        with app.app_context():
+            from sqlalchemy.orm import Session
+
+            with Session(db.engine) as other:
+                other.add(MessageTemplateVersion(template=key.template, channel=key.channel, language=key.language,
+                                                 version=1, body="رمز {{ code }} من زميل", active=True))
+                other.commit()
+        return listed(session, key)
+
+    monkeypatch.setattr(texts, "versions", the_other_admin_saves_first)
+    response = _post(app, client, VERIFICATION_SMS_AR, "save", body="رمزكم {{ code }}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Someone else saved this text a moment ago" in page
+    assert [(number, body) for number, _, body in _versions(app)] == [(1, "رمز {{ code }} من زميل")]
