@@ -24,6 +24,11 @@ ACCEPTED = {
     ("app/domain/errors.py", "app/services/membership/refusals.py"): "refusal classes, each a message_id",
     ("app/services/membership/refusals.py", "app/services/membership/refusals.py"): "refusal classes",
     ("app/services/certificates/lifecycle.py", "app/services/refunds/requests.py"): "refusal classes",
+    ("app/services/accounts/registration.py", "app/services/notifications/message_templates.py"): "refusal classes",
+    ("app/services/counter/settlement.py", "app/services/notifications/message_templates.py"): "refusal classes",
+    ("app/services/notifications/message_templates.py", "app/services/notifications/template_sandbox.py"):
+        "refusal classes",
+    ("app/services/notifications/message_templates.py", "app/services/refunds/requests.py"): "refusal classes",
     ("app/services/accounts/stepup.py", "app/services/membership/refusals.py"): "refusal classes",
     ("app/domain/errors.py", "app/services/exports/errors.py"): "refusal classes",
     ("views/admin/chamber.py", "views/admin/chamber.py"): "ModelView attributes",
@@ -42,6 +47,11 @@ ACCEPTED = {
     ("app/certificates/snapshot.py", "app/services/counter/settlement.py"): "dataclass fields",
     ("app/domain/message_catalogue.py", "app/domain/message_catalogue.py"): "sample values in each language",
     ("app/services/certificates/lifecycle.py", "app/services/refunds/requests.py"): "refusal classes",
+    ("app/services/accounts/registration.py", "app/services/notifications/message_templates.py"): "refusal classes",
+    ("app/services/counter/settlement.py", "app/services/notifications/message_templates.py"): "refusal classes",
+    ("app/services/notifications/message_templates.py", "app/services/notifications/template_sandbox.py"):
+        "refusal classes",
+    ("app/services/notifications/message_templates.py", "app/services/refunds/requests.py"): "refusal classes",
     ("app/services/certificates/lifecycle.py", "app/services/settings/emblem.py"): "refusal classes",
     ("app/services/refunds/requests.py", "app/services/settings/emblem.py"): "refusal classes",
     ("app/services/counter/settlement.py", "app/services/notifications/template_sandbox.py"): "refusal classes",
