@@ -3,6 +3,7 @@ read them); a value set by an environment variable is shown as such and cannot b
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access, permission_name
@@ -37,7 +38,7 @@ def require_csrf() -> None:
         abort(400)
 
 
-class SettingsPage(BaseView):
+class SettingsPage(BaseView, ABC):
     """One settings page: everyone with can_list reads it, Admin (can_edit) saves it."""
 
     default_view = "index"
@@ -56,11 +57,13 @@ class SettingsPage(BaseView):
         require_csrf()
         return self._save()
 
+    @abstractmethod
     def _save(self):
-        raise NotImplementedError
+        """Checks and saves the posted form; the response."""
 
+    @abstractmethod
     def _page(self, typed, error, error_field=None):
-        raise NotImplementedError
+        """The page, with what was typed and the refusal, if any."""
 
 
 class ChamberDetailsView(SettingsPage):
