@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_certificates import DEFAULT_FONT_DIR, GOAL_MS, _percentile, _verify_url, generate_snapshots
+from bench.bench_certificates import DEFAULT_FONT_DIR, GOAL_MS, _percentile, _verify_url, finish, generate_snapshots
 
 
 def _figures(values: list[float]) -> dict:
@@ -90,11 +89,7 @@ def main(argv: list[str] | None = None) -> int:
               f"p95 {figures['p95_ms']:6.1f}  max {figures['max_ms']:6.1f} ms")
         met = met and figures["mean_ms"] < GOAL_MS and figures["p95_ms"] < GOAL_MS
     print(f"  signature adds {result['mean_signature_bytes']} bytes on average")
-    print(f"  goal: under {GOAL_MS:.0f} ms each: {'met' if met else 'MISSED'}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    return 1 if args.check and not met else 0
+    return finish(result, args, met)
 
 
 if __name__ == "__main__":
