@@ -35,6 +35,7 @@ OUT_DIR = ROOT / "bench" / "out"
 ADMIN = "bench-admin"
 COMPANY_TERM = "Harthy"  # a family name about 2% of generated company names carry
 OCCI_TERM = "1234"
+DEEP = ", page at 90% depth"  # a list page 90% of the way down the list, compared with its page 1
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def prepare(database_url: str, n: int, seed: int) -> tuple[object, dict]:
 
         from app.extensions import db
         from models import Membership
+        from views.admin.companies import CompanyView
 
         sm = application.appbuilder.sm
         user = sm.find_user(username=ADMIN)
@@ -105,6 +107,7 @@ def prepare(database_url: str, n: int, seed: int) -> tuple[object, dict]:
         middle = db.session.scalar(select(Membership).where(Membership.id == n // 2))
         samples = {
             "company_id": middle.company_id, "membership_id": middle.id, "password": password,
+            "deep_page": (n * 9 // 10) // CompanyView.page_size,
             "name_contains": _filter_index(application, "CompanyView", "name_en", "FilterContains"),
             "occi_contains": _filter_index(application, "MembershipView", "occi_number", "FilterContains"),
             "company_name_lookup": _filter_index(application, "MembershipView", "company", "Name contains"),
@@ -115,13 +118,16 @@ def prepare(database_url: str, n: int, seed: int) -> tuple[object, dict]:
 
 def pages(samples: dict) -> list[Page]:
     name, occi, lookup = samples["name_contains"], samples["occi_contains"], samples["company_name_lookup"]
-    company, membership = samples["company_id"], samples["membership_id"]
+    company, membership, deep = samples["company_id"], samples["membership_id"], samples["deep_page"]
     return [
         Page("company list", "/companyview/list/", "/stockcompanyview/list/"),
+        Page(f"company list{DEEP}", f"/companyview/list/?page_CompanyView={deep}",
+             f"/stockcompanyview/list/?page_StockCompanyView={deep}"),
         Page("company search (name contains)", f"/companyview/list/?_flt_{name}_name_en={COMPANY_TERM}",
              f"/stockcompanyview/list/?_flt_{name}_name_en={COMPANY_TERM}"),
         Page("company show", f"/companyview/show/{company}", f"/stockcompanyview/show/{company}"),
         Page("membership list", "/membershipview/list/", "/stockmembershipview/list/"),
+        Page(f"membership list{DEEP}", f"/membershipview/list/?page_MembershipView={deep}", None),
         Page("membership search (OCCI contains)", f"/membershipview/list/?_flt_{occi}_occi_number={OCCI_TERM}",
              f"/stockmembershipview/list/?_flt_{occi}_occi_number={OCCI_TERM}"),
         Page("membership show", f"/membershipview/show/{membership}", f"/stockmembershipview/show/{membership}"),

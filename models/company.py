@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Audited, BilingualName, Timestamps
+from models.base import Audited, BilingualName, Timestamps, live_rows_index
 
 CR_STATUSES = ("active", "cancelled", "expired", "suspended")
 
@@ -31,6 +31,7 @@ class Company(BilingualName, Audited, Timestamps, Model):
             "cr_status IN ('active', 'cancelled', 'expired', 'suspended')", name="ck_company_cr_status"
         ),
         Index("ix_company_name_en", "name_en"),
+        live_rows_index("company"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -71,6 +72,7 @@ class Signatory(Audited, Timestamps, Model):
     __table_args__ = (
         UniqueConstraint("company_id", "civil_id", name="uq_signatory_company_civil_id"),
         Index("ix_signatory_civil_id", "civil_id"),
+        live_rows_index("signatory"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.membership import STATUS_LABELS, membership_status
-from models.base import Audited, Timestamps
+from models.base import Audited, Timestamps, live_rows_index
 
 
 class Membership(Audited, Timestamps, Model):
@@ -20,6 +20,7 @@ class Membership(Audited, Timestamps, Model):
         CheckConstraint("expires_on >= joined_on", name="ck_membership_expiry_after_joining"),
         Index("ix_membership_expires_on", "expires_on"),
         Index("ix_membership_company", "company_id"),
+        live_rows_index("membership"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -51,6 +51,7 @@ def test_the_pages_bench_measures_member_public_and_back_office_pages_beside_the
                "renewal", "certificate check", "company list", "--database-url", _database("pages"),
                "--json", str(tmp_path / "pages.json"))
     assert "floor (one row by primary key)" in out and "member dashboard" in out and "company list" in out
+    assert "company list, page at 90% depth: " in out
     assert (tmp_path / "pages.json").exists()
 
 

@@ -6,7 +6,8 @@ Flask-AppBuilder's ModelView, left alone, has habits whose cost grows with the t
   select holding every row of the related table, loaded and rendered on every list page;
 - every list page counts the whole table, and each small select box (five grades)
   costs a COUNT query before its rows;
-- every row's show, edit and delete buttons are built from scratch (three URLs, six translations).
+- every row's show, edit and delete buttons are built from scratch (three URLs, six translations);
+- a page far down a long list joins every row before it (views/admin/paging.py reads its keys first).
 ChamberInterface, TableCache, ChamberListWidget and LargeTableMixin replace those habits;
 the views only declare which relations are searched by a typed key (`search_lookups`).
 """
@@ -40,6 +41,7 @@ from wtforms.validators import DataRequired, Optional
 from app.domain.digits import to_ascii_digits
 from views.display import display_name
 from views.admin.db_errors import NOT_SAVED, UniqueMessage, last_refusal, refuse
+from views.admin.paging import DEEP_PAGE_ROWS, deep_page
 
 
 class RememberingFilterConverter(SQLAFilterConverter):
@@ -139,6 +141,8 @@ class ChamberInterface(SQLAInterface):
             items = (self.apply_all(query, filters, order_column, order_direction) if filters or order_column
                      else query).all()
             return len(items), items
+        if (page or 0) * page_size >= DEEP_PAGE_ROWS:
+            return deep_page(self, filters, order_column, order_direction, page, page_size)
         # The page first: when it is not full it is the last one, and the count follows from it
         # (a company's memberships on its page, a search that finds a few).
         items = self.apply_all(query, filters, order_column, order_direction, page, page_size,
