@@ -10,9 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from flask_sqlalchemy.session import Session as FsaSession
 
-from app.extensions import csrf, db, install_engine_hooks, limiter, migrate
+from app.extensions import csrf, db, install_engine_hooks, limiter
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 class ConfigurationError(RuntimeError):
@@ -116,7 +115,6 @@ def create_app(config: object | None = None, **overrides) -> Flask:
     from app.services.certificates.lifecycle import watch_certificates
 
     watch_certificates(FsaSession)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
 

@@ -5,7 +5,7 @@ import functools
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.cli_audit import audit_cli
 from app.cli_certificates import certificates_cli
@@ -43,7 +43,43 @@ def demo_load_command() -> None:
     click.echo(f"Demo data loaded: {summary}")
 
 
+class MigrationCommands(click.Group):
+    """`flask db …`: Flask-Migrate's commands, bound to the app (and Alembic imported) when one is run."""
+
+    def __init__(self, app: Flask) -> None:
+        # The options and callback of Flask-Migrate's own `db` group, which its commands read from `g`.
+        super().__init__("db", help="Perform database migrations.", callback=with_appcontext(self._options), params=[
+            click.Option(["-d", "--directory"], default=None,
+                         help='Migration script directory (default is "migrations")'),
+            click.Option(["-x", "--x-arg"], multiple=True,
+                         help="Additional arguments consumed by custom env.py scripts"),
+        ])
+        self._app = app
+
+    @staticmethod
+    def _options(directory, x_arg) -> None:
+        from flask import g
+
+        g.directory = directory
+        g.x_arg = x_arg
+
+    def _commands(self) -> click.Group:
+        from app.extensions import bind_migrations
+
+        bind_migrations(self._app)
+        from flask_migrate.cli import db
+
+        return db
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._commands().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self._commands().get_command(ctx, name)
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(MigrationCommands(app))
     for group in (ghurfa_cli, demo_cli, audit_cli, certificates_cli):
         app.cli.add_command(group)
     register_job_commands(app)

@@ -1,19 +1,33 @@
-"""Unbound Flask extensions; each is bound to an app inside create_app()."""
+"""Unbound Flask extensions; each is bound to an app inside create_app() (migrations when a command needs them)."""
+from pathlib import Path
+
 from flask_appbuilder.models.sqla import Model
 from flask_appbuilder.models.sqla.base import SQLA
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 db = SQLA()
-migrate = Migrate()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # Every Ghurfa table lives in Flask-AppBuilder's metadata, beside its security tables,
 # so one Alembic history covers both.
 metadata = Model.metadata
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def bind_migrations(app) -> None:
+    """Flask-Migrate bound to the app, for `flask db …`, `flask ghurfa init` and run.py.
+
+    Bound when first needed rather than in create_app(): Flask-Migrate brings Alembic and Mako,
+    about 8 MB that a web worker never uses.
+    """
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS_DIR))
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

@@ -94,13 +94,12 @@ def form_targets(config: Mapping) -> list[str]:
 
 
 def _idp_origins(config: Mapping) -> list[str]:
-    from app.saml.settings import build_settings
+    from app.saml.settings import idp_service_urls
 
     try:
-        idp = build_settings(config).get("idp", {})
+        return [origin_of(url) for url in idp_service_urls(config)]
     except Exception:  # an IdP not configured yet: its pages are refused elsewhere, with their own message
         return []
-    return [origin_of(idp.get(service, {}).get("url")) for service in ("singleSignOnService", "singleLogoutService")]
 
 
 def content_security_policy(config: Mapping, nonce: str) -> str:

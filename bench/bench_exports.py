@@ -31,6 +31,7 @@ PASSWORD = "bench password that is long enough"
 SERVICES = ("new_membership", "renewal", "replacement", "name_change", "grade_change")
 STATUSES = ("paid", "fulfilled", "pending_payment", "cancelled", "expired", "failed")
 OPEN_STATUSES = ("draft", "pending_payment", "review")  # models.order.OPEN_STATUSES
+IDP_METADATA = Path(__file__).resolve().parent / "out" / "exports_idp_metadata.xml"
 
 
 def _rss_mb() -> float:
@@ -60,13 +61,17 @@ def _high_water_mb() -> float:
     return _peak_mb()
 
 
-def _app(url: str):
+def _app(url: str, *, as_deployed: bool = False):
+    """The app; `as_deployed`: built as a production worker is (PKI login through the national IdP's
+    metadata, no development identity provider), for the measured export."""
     from app import create_app
     from config import TestConfig
 
     instance = tempfile.mkdtemp(prefix="ghurfa-bench-")
-    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, INSTANCE_DIR=instance,
-                      OUTBOX_DIR=os.path.join(instance, "outbox"))
+    settings = dict(SQLALCHEMY_DATABASE_URI=url, INSTANCE_DIR=instance, OUTBOX_DIR=os.path.join(instance, "outbox"))
+    if as_deployed:
+        settings.update(DEV_IDP_ENABLED=False, SAML_ENABLED=True, SAML_IDP_METADATA_FILE=str(IDP_METADATA))
+    return create_app(TestConfig, **settings)
 
 
 def _ensure_database(url: str) -> None:
@@ -93,6 +98,10 @@ def prepare(url: str, rows: int) -> None:
     app = _app(url)
     with app.app_context():
         prepare_database(demo=False)
+        from app.saml.dev_idp.metadata import metadata_xml
+
+        IDP_METADATA.parent.mkdir(parents=True, exist_ok=True)
+        IDP_METADATA.write_text(metadata_xml(app.config))
         sm = app.appbuilder.sm
         if sm.find_user(username=AUDITOR) is None:
             sm.add_user(AUDITOR, "Bench", "Auditor", "bench-auditor@example.om", sm.find_role("Auditor"),
@@ -145,7 +154,7 @@ def measure(url: str, fmt: str) -> dict:
     """One export through the web view, in this (fresh) process."""
     import re
 
-    app = _app(url)
+    app = _app(url, as_deployed=True)
     client = app.test_client()
     page = client.get("/login/").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)

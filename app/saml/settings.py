@@ -7,9 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from onelogin.saml2.constants import OneLogin_Saml2_Constants as C
-from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
-
 from app.saml.keys import KeyPair, load_or_create
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -35,8 +32,8 @@ SECURITY = {
     "wantNameIdEncrypted": False,
     "allowRepeatAttributeName": False,
     "rejectDeprecatedAlgorithm": True,
-    "signatureAlgorithm": C.RSA_SHA256,
-    "digestAlgorithm": C.SHA256,
+    "signatureAlgorithm": "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",  # python3-saml's RSA_SHA256
+    "digestAlgorithm": "http://www.w3.org/2001/04/xmlenc#sha256",  # python3-saml's SHA256
     # The national IdP decides how (card or mobile); we do not ask for a password context.
     "requestedAuthnContext": False,
     "signMetadata": False,
@@ -95,6 +92,31 @@ def idp_metadata_xml(config: Mapping) -> str:
     raise SamlConfigurationError("Set SAML_IDP_METADATA_FILE or SAML_IDP_METADATA (the IdP's metadata XML).")
 
 
+MD_NS = "urn:oasis:names:tc:SAML:2.0:metadata"
+REDIRECT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+
+
+@functools.lru_cache(maxsize=8)
+def _service_urls(items: tuple) -> tuple[str, ...]:
+    from xml.etree import ElementTree
+
+    urls = []
+    for descriptor in ElementTree.fromstring(idp_metadata_xml(dict(items))).iter(f"{{{MD_NS}}}IDPSSODescriptor"):
+        for kind in ("SingleSignOnService", "SingleLogoutService"):
+            urls.extend(service.get("Location") for service in descriptor.findall(f"{{{MD_NS}}}{kind}")
+                        if service.get("Binding") == REDIRECT_BINDING and service.get("Location"))
+    return tuple(urls)
+
+
+def idp_service_urls(config: Mapping) -> tuple[str, ...]:
+    """The IdP's sign-on and logout addresses (Redirect binding) in its metadata, for the pages' CSP.
+
+    Read with the standard library: every page's CSP names them, and python3-saml's parser
+    would load python3-saml, lxml and xmlsec into every worker at its first page.
+    """
+    return _service_urls(tuple((key, config.get(key)) for key in _KEYS))
+
+
 def build_settings(config: Mapping) -> dict:
     """The settings dict python3-saml takes; a fresh copy each call (python3-saml fills in defaults)."""
     return copy.deepcopy(_cached_settings(tuple((key, config.get(key)) for key in _KEYS)))
@@ -102,6 +124,10 @@ def build_settings(config: Mapping) -> dict:
 
 @functools.lru_cache(maxsize=8)
 def _cached_settings(items: tuple) -> dict:
+    # python3-saml (with lxml and xmlsec) is read when SAML is first used, not by every worker at start.
+    from onelogin.saml2.constants import OneLogin_Saml2_Constants as C
+    from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+
     config = dict(items)
     endpoints = sp_endpoints(config)
     pair = sp_key_pair(config)
@@ -133,6 +159,7 @@ def _cached_settings(items: tuple) -> dict:
 
 def clear_cache() -> None:
     """Forget built settings (after keys or metadata were replaced)."""
+    _service_urls.cache_clear()
     _cached_settings.cache_clear()
 
 

@@ -1,18 +1,23 @@
-"""Our SAML service provider: signed requests out; responses and logout messages in, checked strictly."""
+"""Our SAML service provider: signed requests out; responses and logout messages in, checked strictly.
+
+python3-saml (with lxml and xmlsec) is imported when a SAML message is first made or read: a
+worker that serves no PKI login does not hold it.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app, request
-from onelogin.saml2.auth import OneLogin_Saml2_Auth
-from onelogin.saml2.response import OneLogin_Saml2_Response
-from onelogin.saml2.settings import OneLogin_Saml2_Settings
-from onelogin.saml2.utils import OneLogin_Saml2_Utils, OneLogin_Saml2_ValidationError, return_false_on_exception
 
 from app.saml.settings import build_settings
+
+if TYPE_CHECKING:
+    from onelogin.saml2.auth import OneLogin_Saml2_Auth
 
 
 class SamlRejected(Exception):
@@ -53,38 +58,44 @@ def _utc(timestamp: int | float) -> dt.datetime:
     return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).replace(tzinfo=None)
 
 
-class _StrictResponse(OneLogin_Saml2_Response):
+@functools.cache
+def _strict_response() -> type:
     """python3-saml's Response with our clock allowance (its own is a fixed five minutes)."""
+    from onelogin.saml2.response import OneLogin_Saml2_Response
+    from onelogin.saml2.utils import OneLogin_Saml2_Utils, OneLogin_Saml2_ValidationError, return_false_on_exception
 
-    clock_skew_seconds = 60
+    class StrictResponse(OneLogin_Saml2_Response):
+        clock_skew_seconds = 60
 
-    @return_false_on_exception
-    def validate_timestamps(self):
-        now = OneLogin_Saml2_Utils.now()
-        for conditions in self._query_assertion("/saml:Conditions"):
-            not_before = conditions.get("NotBefore")
-            not_on_or_after = conditions.get("NotOnOrAfter")
-            if not_before and OneLogin_Saml2_Utils.parse_SAML_to_time(not_before) > now + self.clock_skew_seconds:
-                raise OneLogin_Saml2_ValidationError(
-                    "Could not validate timestamp: not yet valid.",
-                    OneLogin_Saml2_ValidationError.ASSERTION_TOO_EARLY)
-            if not_on_or_after and (
-                OneLogin_Saml2_Utils.parse_SAML_to_time(not_on_or_after) + self.clock_skew_seconds <= now
-            ):
-                raise OneLogin_Saml2_ValidationError(
-                    "Could not validate timestamp: expired.", OneLogin_Saml2_ValidationError.ASSERTION_EXPIRED)
-        return True
+        @return_false_on_exception
+        def validate_timestamps(self):
+            now = OneLogin_Saml2_Utils.now()
+            for conditions in self._query_assertion("/saml:Conditions"):
+                not_before = conditions.get("NotBefore")
+                not_on_or_after = conditions.get("NotOnOrAfter")
+                if not_before and OneLogin_Saml2_Utils.parse_SAML_to_time(not_before) > now + self.clock_skew_seconds:
+                    raise OneLogin_Saml2_ValidationError(
+                        "Could not validate timestamp: not yet valid.",
+                        OneLogin_Saml2_ValidationError.ASSERTION_TOO_EARLY)
+                if not_on_or_after and (
+                    OneLogin_Saml2_Utils.parse_SAML_to_time(not_on_or_after) + self.clock_skew_seconds <= now
+                ):
+                    raise OneLogin_Saml2_ValidationError(
+                        "Could not validate timestamp: expired.", OneLogin_Saml2_ValidationError.ASSERTION_EXPIRED)
+            return True
 
-    def authn_instant(self) -> int | None:
-        """AuthnInstant of the signed assertion (python3-saml offers no reader for it)."""
-        nodes = self._query_assertion("/saml:AuthnStatement")
-        value = nodes[0].get("AuthnInstant") if nodes else None
-        return OneLogin_Saml2_Utils.parse_SAML_to_time(value) if value else None
+        def authn_instant(self) -> int | None:
+            """AuthnInstant of the signed assertion (python3-saml offers no reader for it)."""
+            nodes = self._query_assertion("/saml:AuthnStatement")
+            value = nodes[0].get("AuthnInstant") if nodes else None
+            return OneLogin_Saml2_Utils.parse_SAML_to_time(value) if value else None
 
-    def conditions_not_on_or_after(self) -> int | None:
-        nodes = self._query_assertion("/saml:Conditions")
-        value = nodes[0].get("NotOnOrAfter") if nodes else None
-        return OneLogin_Saml2_Utils.parse_SAML_to_time(value) if value else None
+        def conditions_not_on_or_after(self) -> int | None:
+            nodes = self._query_assertion("/saml:Conditions")
+            value = nodes[0].get("NotOnOrAfter") if nodes else None
+            return OneLogin_Saml2_Utils.parse_SAML_to_time(value) if value else None
+
+    return StrictResponse
 
 
 def request_data() -> dict:
@@ -111,9 +122,13 @@ class ServiceProvider:
         self.settings = build_settings(config)
 
     def _auth(self) -> OneLogin_Saml2_Auth:
+        from onelogin.saml2.auth import OneLogin_Saml2_Auth
+
         return OneLogin_Saml2_Auth(request_data(), self.settings)
 
     def metadata(self) -> str:
+        from onelogin.saml2.settings import OneLogin_Saml2_Settings
+
         settings = OneLogin_Saml2_Settings(self.settings, sp_validation_only=True)
         xml = settings.get_sp_metadata()
         errors = settings.validate_metadata(xml)
@@ -129,6 +144,9 @@ class ServiceProvider:
 
     def in_response_to(self) -> str | None:
         """The InResponseTo the posted Response claims (not yet verified)."""
+        from onelogin.saml2.response import OneLogin_Saml2_Response
+        from onelogin.saml2.settings import OneLogin_Saml2_Settings
+
         try:
             response = OneLogin_Saml2_Response(OneLogin_Saml2_Settings(self.settings),
                                                request.form["SAMLResponse"])
@@ -140,8 +158,10 @@ class ServiceProvider:
         """The posted Response, checked: signatures, algorithms, InResponseTo, Destination, audience, times."""
         if "SAMLResponse" not in request.form:
             raise SamlRejected("no SAMLResponse in the form")
+        from onelogin.saml2.settings import OneLogin_Saml2_Settings
+
         try:
-            response = _StrictResponse(OneLogin_Saml2_Settings(self.settings), request.form["SAMLResponse"])
+            response = _strict_response()(OneLogin_Saml2_Settings(self.settings), request.form["SAMLResponse"])
             response.clock_skew_seconds = int(self.config.get("SAML_CLOCK_SKEW_SECONDS", 60))
             # python3-saml lets a response without InResponseTo through; we answer only our own requests.
             if response.get_in_response_to() != request_id:
@@ -189,6 +209,7 @@ class ServiceProvider:
                 if expected_request_id is None:
                     raise SamlRejected("a LogoutResponse nobody here asked for")
                 from onelogin.saml2.logout_response import OneLogin_Saml2_Logout_Response
+                from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
                 answered = OneLogin_Saml2_Logout_Response(OneLogin_Saml2_Settings(self.settings),
                                                           request.args["SAMLResponse"]).get_in_response_to()

@@ -5,6 +5,7 @@ import pytest
 from flask_migrate import upgrade
 
 from app import create_app
+from app.extensions import bind_migrations
 from config import TestConfig
 
 
@@ -22,6 +23,7 @@ def bare_app(tmp_path):
     application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'bare.db'}",
                              INSTANCE_DIR=str(tmp_path / "instance"), OUTBOX_DIR=str(tmp_path / "outbox"))
     with application.app_context():
+        bind_migrations(application)
         upgrade()
     return application
 

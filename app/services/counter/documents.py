@@ -9,11 +9,8 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from xhtml2pdf import pisa
 
 from app.services.settings.chamber_details import chamber_details
-from app.certificates.images import qr_data_uri
-from app.certificates.pdf import CERTIFICATE_BASE_CSS, RESOURCE_PREFIX, _font_files, _Resources, resource_policy
 from app.domain.arabic import to_arabic_indic
 from app.domain.hijri import format_hijri_ar
 from app.domain.messages import N_
@@ -72,6 +69,12 @@ def _order_facts(order: ServiceOrder) -> dict:
 
 
 def _render(template: str, values: dict, qr_url: str | None) -> bytes:
+    # The PDF libraries are read when a paper is first printed: a worker that never prints does not hold them.
+    from xhtml2pdf import pisa
+
+    from app.certificates.images import qr_data_uri
+    from app.certificates.pdf import CERTIFICATE_BASE_CSS, RESOURCE_PREFIX, _font_files, _Resources, resource_policy
+
     fonts = _font_files(Path(current_app.static_folder) / "vendor" / "fonts")
     by_name = {f"{RESOURCE_PREFIX}font/{key}": str(path) for key, path in fonts.items()}
     if qr_url:

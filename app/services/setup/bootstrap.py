@@ -4,10 +4,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-from app.extensions import db
+from app.extensions import bind_migrations, db
 from app.services.audit.trail import acting_as
 from models import Governorate, Grade
 
@@ -38,6 +37,9 @@ GOVERNORATES = (
 
 def prepare_database(*, demo: bool | None = None) -> None:
     """Idempotent: migrate, ensure roles and permissions, reference data, then demo data once."""
+    from flask_migrate import upgrade
+
+    bind_migrations(current_app._get_current_object())
     upgrade()
     appbuilder = current_app.appbuilder
     appbuilder.sm.ensure_roles()

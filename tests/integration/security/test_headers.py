@@ -117,3 +117,17 @@ def test_the_openapi_document_names_the_public_address(app, client):
     login(client, "auditor1")
     spec = client.get("/api/v1/_openapi").get_json()
     assert spec["servers"] == [{"url": "http://127.0.0.1:5000"}]
+
+
+def test_forms_may_post_to_the_national_idp_named_in_its_metadata(app):
+    from app.saml.dev_idp.metadata import metadata_xml
+    from app.saml.settings import build_settings, idp_service_urls
+
+    own = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    metadata = metadata_xml(app.config).replace(own, "https://idp.pki.example.om")
+    config = {**app.config, "SAML_ENABLED": True, "DEV_IDP_ENABLED": False, "SAML_IDP_METADATA": metadata}
+    idp = build_settings(config)["idp"]  # python3-saml's reading of the metadata
+    assert idp_service_urls(config) == (idp["singleSignOnService"]["url"], idp["singleLogoutService"]["url"])
+    assert idp["singleSignOnService"]["url"].startswith("https://idp.pki.example.om/")
+    policy = content_security_policy(config, "abc")
+    assert "form-action 'self' http" in policy and " https://idp.pki.example.om;" in policy
