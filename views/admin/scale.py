@@ -28,7 +28,6 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.validators import Unique
-from flask_appbuilder.widgets import ListWidget
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Delete, Insert, Update, event, func, or_
@@ -42,6 +41,7 @@ from app.domain.digits import to_ascii_digits
 from views.display import display_name
 from views.admin.db_errors import NOT_SAVED, UniqueMessage, last_refusal, refuse
 from views.admin.paging import DEEP_PAGE_ROWS, deep_page
+from views.admin.widgets import ChamberListWidget, ChamberSearchWidget
 
 
 class RememberingFilterConverter(SQLAFilterConverter):
@@ -166,7 +166,7 @@ class TableCache:
         self._values: dict[tuple, tuple[object, float]] = {}
         self._lock = threading.Lock()
 
-    def get(self, session, table: str, kind: object, compute):
+    def get(self, session, table: str | tuple[str, ...], kind: object, compute):
         ttl = current_app.config.get("BACK_OFFICE_CACHE_SECONDS", 0)
         if ttl <= 0:
             return compute()
@@ -182,7 +182,7 @@ class TableCache:
 
     def forget(self, url: str, tables: set[str]) -> None:
         with self._lock:
-            for key in [key for key in self._values if key[0] == url and key[1] in tables]:
+            for key in [key for key in self._values if key[0] == url and _names_any(key[1], tables)]:
                 self._values.pop(key, None)
 
     def install(self) -> None:
@@ -194,6 +194,11 @@ class TableCache:
 
 
 table_cache = TableCache()
+
+
+def _names_any(table: str | tuple[str, ...], tables: set[str]) -> bool:
+    """Whether an entry kept for `table` (one name, or a tuple of the tables it was computed from) reads any of `tables`."""
+    return table in tables if isinstance(table, str) else not tables.isdisjoint(table)
 
 
 def _connection_info(conn) -> dict | None:
@@ -243,12 +248,6 @@ def reference_choices(interface: SQLAInterface) -> list[Choice]:
     return table_cache.get(interface.session, interface.obj.__table__.name, ("choices", str(get_locale())), load)
 
 
-class ChamberListWidget(ListWidget):
-    """FAB's list widget; the row buttons' links and labels are made once per page (admin/list_widget.html)."""
-
-    template = "admin/list_widget.html"
-
-
 @dataclass(frozen=True)
 class Lookup:
     """One way to find records by a related record: its key typed exactly, or a part of its name."""
@@ -290,6 +289,7 @@ class LargeTableMixin:
 
     search_lookups: dict[str, tuple[Lookup, ...]] = {}
     list_widget = ChamberListWidget
+    search_widget = ChamberSearchWidget
 
     def _init_properties(self) -> None:
         table_cache.install()
