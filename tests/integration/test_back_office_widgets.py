@@ -99,3 +99,40 @@ def test_list_rows_are_the_ones_flask_appbuilder_renders(app, admin, monkeypatch
     monkeypatch.setattr(view, "list_widget", widgets.ListWidget)
     assert ours == rows()
     assert ours.count("<tr>") >= 2
+
+
+def test_a_search_is_counted_once_until_a_table_it_reads_changes(app, admin):
+    from sqlalchemy import event
+
+    from models import Company
+
+    with app.test_request_context():
+        view = next(v for v in app.appbuilder.baseviews if type(v).__name__ == "MembershipView")
+        names = [str(f.name) for f in view._filters.get_search_filters()["company"]]
+    url = f"/membershipview/list/?_flt_{names.index('Name contains')}_company=renamed&psize_MembershipView=1"
+    with app.app_context():
+        engine = db.engine
+    counts: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        if "count(" in statement.lower():
+            counts.append(statement)
+
+    def rename(count: int) -> None:
+        with app.app_context():
+            for company in db.session.scalars(select(Company).order_by(Company.id).limit(count)):
+                company.name_en = "Renamed Trading"
+            db.session.commit()
+
+    rename(2)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for page in (0, 1, 0):  # paging through a search's results counts it once
+            html = admin.get(f"{url}&page_MembershipView={page}").get_data(as_text=True)
+            assert re.search(r"Record Count:</strong>\s*2\b", html)
+        assert len(counts) == 1
+        rename(3)
+        html = admin.get(url).get_data(as_text=True)  # the companies changed: counted again
+        assert len(counts) == 2 and re.search(r"Record Count:</strong>\s*3\b", html)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

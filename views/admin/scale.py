@@ -113,15 +113,17 @@ class ChamberInterface(SQLAInterface):
         return cache[col_name]
 
     def query_count(self, query, filters=None, select_columns=None) -> int:
-        if not (filters and filters.filters) and not select_columns:
-            return table_cache.get(self.session, self.obj.__table__.name, "count", lambda: self._count(query, None, None))
-        if not select_columns and all(getattr(f, "fixed", False) for f in filters.filters):
-            # A list's standing filter (archived records hidden) counts like the unfiltered list: cached
-            # until a commit changes the table.
-            kind = ("count",) + tuple(type(f).__name__ for f in filters.filters)
-            return table_cache.get(self.session, self.obj.__table__.name, kind,
-                                   lambda: self._count(query, filters, None))
-        return self._count(query, filters, select_columns)
+        if select_columns:
+            return self._count(query, filters, select_columns)
+        # Every count is kept in the table cache, keyed by the filters and their values, until a commit
+        # changes a table it read: an unfiltered list's count is shown on every page, and paging through
+        # a search's results (a membership by part of its company's name: 16 ms at 100,000) counts once.
+        applied = list(zip(filters.filters, filters.values)) if filters else []
+        kind = ("count",) + tuple((id(type(f)), f.column_name, repr(value)) for f, value in applied)
+        related = sorted({self.get_related_model(f.column_name).__table__.name for f, _ in applied
+                          if self.is_relation(f.column_name)})
+        tables = (self.obj.__table__.name, *related) if related else self.obj.__table__.name
+        return table_cache.get(self.session, tables, kind, lambda: self._count(query, filters, None))
 
     def _count(self, query, filters, select_columns) -> int:
         # count(id) rather than FAB's count(*) over a subquery: needing the key stops PostgreSQL from
@@ -155,11 +157,12 @@ class ChamberInterface(SQLAInterface):
 class TableCache:
     """What a page computes from a whole table, kept for BACK_OFFICE_CACHE_SECONDS in this process.
 
-    Two things: the row count of an unfiltered list (100,000 companies would otherwise be
-    counted for the "Record Count" and the page links of every page, an index scan of about
-    10 ms) and the options of a small table's select box (grades, governorates), a query on
-    every list page. Inserts, updates and deletes this process commits to a table drop its
-    entries at once (ORM or Core); another process's show within the TTL. 0 turns it off.
+    The row counts of lists and searches (100,000 companies would otherwise be counted for
+    the "Record Count" and the page links of every page, an index scan of about 10 ms), the
+    options of a small table's select box (grades, governorates), a query on every list page,
+    and a list's empty search form. An entry names the table, or the tables, it was computed
+    from: inserts, updates and deletes this process commits to one of them drop it at once
+    (ORM or Core); another process's show within the TTL. 0 turns it off.
     """
 
     def __init__(self) -> None:
