@@ -32,6 +32,7 @@ MEMBER = "bench-member"
 CIVIL_ID = "29999991"
 MEMBER_COMPANIES = 5
 REGISTRY_FILE = office.OUT_DIR / "member_registry.json"
+RECEIPT = "REN-2026-900001"  # the bench member's fulfilled renewal, whose receipt page is measured
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def prepare_member(application, n: int, password: str) -> dict:
     from app.adapters.registry.records import SIGNATORY_ROLES
     from app.extensions import db
     from app.services.audit.trail import acting_as
-    from models import Certificate, Company, Member, Signatory
+    from models import Certificate, Company, Member, OrderLine, ServiceOrder, Signatory
 
     ids = [1 + (i * n) // MEMBER_COMPANIES for i in range(MEMBER_COMPANIES)]
     with application.app_context(), acting_as("system:bench"):
@@ -84,6 +85,13 @@ def prepare_member(application, n: int, password: str) -> dict:
                                  "role": s.role if s.role in SIGNATORY_ROLES else "authorised_signatory"}
                                 for s in company.signatories if s.active],
             })
+        if db.session.scalar(select(ServiceOrder).where(ServiceOrder.reference == RECEIPT)) is None:
+            paid = dt.datetime(2026, 1, 5, 9, 30)
+            order = ServiceOrder(reference=RECEIPT, service="renewal", status="fulfilled", user_id=user.id,
+                                 company_id=ids[0], quoted_on=paid.date(), period_months=12, total=50_000,
+                                 currency="OMR", details={}, paid_at=paid, fulfilled_at=paid)
+            order.lines.append(OrderLine(position=1, kind="year_1", amount=50_000))
+            db.session.add(order)
         db.session.commit()
         token = db.session.scalar(select(Certificate.verify_token).order_by(Certificate.id).limit(1))
         db.session.remove()
@@ -97,6 +105,7 @@ def member_pages(token: str) -> list[BenchPage]:
     return [
         BenchPage("member", "member dashboard", "/portal/"),
         *[BenchPage("member", f"{service} start", f"/services/{service}/") for service in services],
+        BenchPage("member", "receipt", f"/services/receipt/{RECEIPT}"),
         BenchPage("public", "certificate check", f"/verify/{token}"),
         BenchPage("public", "login page", "/login/"),
         BenchPage("public", "registration page", "/register/"),

@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.services.audit.trail import acting_as
-from models import Certificate, Company, Grade, Membership, Signatory
+from models import Certificate, Company, Grade, Membership, ServiceOrder, Signatory
 from tests.conftest import csrf_from
 from tests.integration.helpers import statements
 
 from .test_dashboard_and_certificates import renew
 
-LIMITS = {"/login/": 2, "/register/": 2, "/": 2, "verify": 3, "/portal/": 8, "/services/renewal/": 8}
+LIMITS = {"/login/": 2, "/register/": 2, "/": 2, "verify": 3, "/portal/": 8, "/services/renewal/": 8, "receipt": 8}
 
 
 def _count(app, client, url: str) -> int:
@@ -24,12 +24,13 @@ def _count(app, client, url: str) -> int:
     return len(seen)
 
 
-def _counts(app, member, token: str) -> dict[str, int]:
+def _counts(app, member, token: str, receipt: str) -> dict[str, int]:
     visitor = app.test_client()
     counts = {}
     for key, client, url in (("/login/", visitor, "/login/"), ("/register/", visitor, "/register/"),
                              ("/", visitor, "/"), ("verify", visitor, f"/verify/{token}"),
-                             ("/portal/", member, "/portal/"), ("/services/renewal/", member, "/services/renewal/")):
+                             ("/portal/", member, "/portal/"), ("/services/renewal/", member, "/services/renewal/"),
+                             ("receipt", member, f"/services/receipt/{receipt}")):
         client.get(url)  # the first visit may fill a cache; the second is what every visit costs
         counts[key] = _count(app, client, url)
     return counts
@@ -54,11 +55,12 @@ def test_member_and_public_pages_run_a_few_statements_whatever_the_member_holds(
     renew(hashmi, app)
     with app.app_context():
         token = db.session.scalar(select(Certificate.verify_token))
-    few = _counts(app, hashmi, token)
+        receipt = db.session.scalar(select(ServiceOrder.reference).where(ServiceOrder.status == "fulfilled"))
+    few = _counts(app, hashmi, token, receipt)
     assert all(few[page] <= limit for page, limit in LIMITS.items()), few
     _more_companies(app, 12)
     assert "Extra 11" in hashmi.get("/portal/").get_data(as_text=True)
-    many = _counts(app, hashmi, token)
+    many = _counts(app, hashmi, token, receipt)
     assert many == few
 
 
