@@ -295,9 +295,10 @@ class Config:
     OUTAGE_RETRY_AFTER_SECONDS = _env_int("OUTAGE_RETRY_AFTER_SECONDS", 30)
 
     # --- back office at scale ------------------------------------------------------------
-    # Seconds a worker reuses an unfiltered list's row count and the options of a small table's
-    # select box (grades, governorates); 0 recomputes them for every page. Changes the same
-    # worker commits drop them at once; other workers' changes show within this time.
+    # Seconds a worker reuses a list's or a search's row count, a list's empty search form and the
+    # options of a small table's select box (grades, governorates); 0 recomputes them for every
+    # page. Changes the same worker commits drop them at once; other workers' changes show within
+    # this time.
     BACK_OFFICE_CACHE_SECONDS = _env_int("BACK_OFFICE_CACHE_SECONDS", 15)
 
 

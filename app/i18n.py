@@ -96,7 +96,7 @@ def remember_locale_choice(response: Response) -> Response:
 
 
 def register_i18n(app: Flask) -> None:
-    """Puts our locale choice in place of FAB's and adds the Jinja helpers.
+    """Puts our locale choice in place of FAB's and adds the layout's Jinja helpers (and asset_url).
 
     Must run after ``AppBuilder.init_app(app, ...)``: FAB builds Flask-Babel there
     with its own selector, which would replace ours if we went first.
@@ -106,8 +106,11 @@ def register_i18n(app: Flask) -> None:
             "register_i18n(app) must be called after AppBuilder.init_app(app, ...)"
         )
     get_babel(app).locale_selector = locale_selector
+    from app.assets import asset_url
+
     app.jinja_env.globals.update(
         ghurfa_locale=ghurfa_locale,
         ghurfa_text_direction=ghurfa_text_direction,
+        asset_url=asset_url,
     )
     app.after_request(remember_locale_choice)

@@ -20,7 +20,7 @@ from app.security import GhurfaSecurityManager
 from bench.generate import GenerationRefused, generate
 from models import AuditEntry, Company, Governorate, Membership
 from tests.integration.helpers import login, make_user
-from views.admin.scale import table_cache
+from views.admin.table_cache import table_cache
 
 TODAY = dt.date(2026, 11, 24)
 RECORD_COUNT = re.compile(r"Record Count:</strong>\s*(\d+)")

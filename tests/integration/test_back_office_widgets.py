@@ -14,7 +14,7 @@ from bench.generate import generate
 from models import Grade
 from tests.integration.helpers import login, make_user
 from views.admin import widgets
-from views.admin.scale import table_cache
+from views.admin.table_cache import table_cache
 
 SEARCH = re.compile(r'<form id="filter_form".*?</script>', re.S)
 
@@ -136,3 +136,17 @@ def test_a_search_is_counted_once_until_a_table_it_reads_changes(app, admin):
         assert len(counts) == 2 and re.search(r"Record Count:</strong>\s*3\b", html)
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_value_repeated_down_a_column_is_formatted_once_per_page():
+    calls = []
+
+    def formatter(value):
+        calls.append(value)
+        return f"<{value}>"
+
+    rows = widgets.row_cells([{"a": "x", "b": [1]}, {"a": "x", "b": [1]}, {"a": 1, "b": [1]}, {"a": True, "b": [1]}],
+                             ["a", "b"], {"a": formatter, "b": formatter})
+    assert rows[0] == rows[1] == "<td>&lt;x&gt;</td><td>&lt;[1]&gt;</td>"
+    assert rows[2].startswith("<td>&lt;1&gt;") and rows[3].startswith("<td>&lt;True&gt;")  # 1 and True apart
+    assert calls == ["x", [1], [1], 1, [1], True, [1]]  # lists cannot be kept: formatted each time

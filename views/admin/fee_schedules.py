@@ -20,7 +20,8 @@ from app.infrastructure.clock import today
 from app.services.membership import fee_schedule_changes as changes
 from models import FeeSchedule, GradeFee
 from views.admin.base import ChamberModelView, omr
-from views.admin.scale import ChamberInterface, ChamberListWidget
+from views.admin.scale import ChamberInterface
+from views.admin.widgets import ChamberListWidget
 from views.forms import user_message
 
 FEE_LABELS = {

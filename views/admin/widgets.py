@@ -16,12 +16,31 @@ from flask_appbuilder.widgets import ListWidget, SearchWidget
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from views.admin.table_cache import table_cache
+
 
 def row_cells(items, columns, formatters) -> list[Markup]:
-    """Each row's <td> cells as FAB's list template writes them: formatted where a formatter is set, escaped."""
+    """Each row's <td> cells as FAB's list template writes them: formatted where a formatter is set, escaped.
+
+    A value repeated down a column (a governorate, a grade, a status) is formatted once per page.
+    """
     pairs = [(column, formatters.get(column)) for column in columns]
-    return [Markup("".join(f"<td>{escape(formatter(item[column]) if formatter else item[column])}</td>"
-                           for column, formatter in pairs)) for item in items]
+    done: dict = {}
+
+    def cell(column, formatter, value) -> str:
+        if formatter is None:
+            return escape(value)
+        key = (column, type(value), value)
+        try:
+            return done[key]
+        except KeyError:
+            done[key] = shown = escape(formatter(value))
+            return shown
+        except TypeError:  # a value that cannot be a key (a list): formatted each time
+            return escape(formatter(value))
+
+    return [Markup("".join(f"<td>{cell(column, formatter, item[column])}</td>" for column, formatter in pairs))
+            for item in items]
 
 
 SLOT = "__ghurfa_pk__"
@@ -102,8 +121,6 @@ class ChamberSearchWidget(SearchWidget):
 
     def __call__(self, **kwargs):
         from flask import request
-
-        from views.admin.scale import table_cache
 
         form, columns = self.template_args["form"], tuple(self.template_args["include_cols"])
         datamodel = self.filters.datamodel

@@ -75,7 +75,7 @@ ACCEPTED = {
     ("views/selfservice/renewal.py", "views/selfservice/wizard.py"): "a wizard step's route and checked subject",
     ("app/adapters/mail.py", "app/services/counter/visits.py"): "dataclass fields of a contact",
     ("app/adapters/payments/base.py", "app/adapters/payments/refunds.py"): "dataclass fields of a request",
-    ("app/services/certificates/lifecycle.py", "views/admin/scale.py"): "installing session or engine listeners",
+    ("app/services/certificates/lifecycle.py", "views/admin/table_cache.py"): "installing session or engine listeners",
     ("app/services/records/history.py", "app/services/records/history.py"):
         "the company page's and the member page's lists, each its own query",
     ("views/admin/certificate_actions.py", "views/admin/refunds.py"): "an exposed route finding its record or 404",
