@@ -150,3 +150,19 @@ def test_a_value_repeated_down_a_column_is_formatted_once_per_page():
     assert rows[0] == rows[1] == "<td>&lt;x&gt;</td><td>&lt;[1]&gt;</td>"
     assert rows[2].startswith("<td>&lt;1&gt;") and rows[3].startswith("<td>&lt;True&gt;")  # 1 and True apart
     assert calls == ["x", [1], [1], 1, [1], True, [1]]  # lists cannot be kept: formatted each time
+
+
+@pytest.mark.parametrize("url, view_name", [("/companyview/show/3", "CompanyView"),
+                                            ("/membershipview/show/3", "MembershipView")])
+def test_a_record_is_shown_as_flask_appbuilder_shows_it(app, admin, monkeypatch, url, view_name):
+    view = next(v for v in app.appbuilder.baseviews if type(v).__name__ == view_name)
+
+    def fields() -> str:
+        html = admin.get(url).get_data(as_text=True)
+        table = re.search(r'<table class="table table-bordered">.*?</table>', html, re.S).group(0)
+        return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", table))
+
+    ours = fields()
+    monkeypatch.setattr(view, "show_widget", widgets.ShowWidget)
+    assert ours == fields()
+    assert ours.count("<th") == len(view.show_columns)

@@ -39,7 +39,7 @@ from views.display import display_name
 from views.admin.db_errors import NOT_SAVED, UniqueMessage, last_refusal, refuse
 from views.admin.paging import DEEP_PAGE_ROWS, deep_page
 from views.admin.table_cache import table_cache
-from views.admin.widgets import ChamberListWidget, ChamberSearchWidget
+from views.admin.widgets import ChamberListWidget, ChamberSearchWidget, ChamberShowWidget
 
 
 class RememberingFilterConverter(SQLAFilterConverter):
@@ -212,6 +212,7 @@ class LargeTableMixin:
     search_lookups: dict[str, tuple[Lookup, ...]] = {}
     list_widget = ChamberListWidget
     search_widget = ChamberSearchWidget
+    show_widget = ChamberShowWidget
 
     def _init_properties(self) -> None:
         table_cache.install()

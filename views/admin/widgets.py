@@ -3,6 +3,7 @@
 - ChamberListWidget: each row's cells are formatted in Python (one Markup per row) and its
   show, edit and delete buttons filled in from links and labels made once per page;
   Jinja spent most of a list page calling a formatter per cell.
+- ChamberShowWidget: a record's rows (label and formatted value) made in Python too.
 - ChamberSearchWidget: the empty search form (every filter's field and operators) is the
   same for every page of a list in a language: it is built once and kept in the table
   cache, dropped when the list's table or a table its select boxes read changes.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from urllib.parse import quote as url_quote
 
 from flask_appbuilder._compat import as_unicode
-from flask_appbuilder.widgets import ListWidget, SearchWidget
+from flask_appbuilder.widgets import ListWidget, SearchWidget, ShowWidget
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
@@ -140,3 +141,23 @@ class ChamberSearchWidget(SearchWidget):
             "form_fields": {column: form[column]() for column in columns},
             "search_filters": {column: [as_unicode(flt.name) for flt in filters[column]] for column in columns},
         }
+
+
+SHOW_ROW = ('<tr><th class="col-lg-2 col-md-2 col-sm-2">{label}</th>'
+            '<td><span style="white-space: pre-line">{value}</span></td></tr>')
+
+
+class ChamberShowWidget(ShowWidget):
+    """FAB's show widget, each field's row made in Python (admin/show_widget.html prints them)."""
+
+    template = "admin/show_widget.html"
+
+    def __call__(self, **kwargs):
+        args = {**self.template_args, **kwargs}
+        if not args.get("fieldsets"):
+            labels, formatters = args.get("label_columns") or {}, args.get("formatters_columns") or {}
+            kwargs["show_rows"] = [
+                Markup(SHOW_ROW.format(label=escape(labels.get(column)), value=escape(
+                    formatters[column](value) if formatters.get(column) else value)))
+                for column, value in zip(args.get("include_columns") or (), args.get("value_columns") or ())]
+        return super().__call__(**kwargs)

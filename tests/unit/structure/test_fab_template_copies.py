@@ -33,6 +33,8 @@ COPIES = {
         "appbuilder/footer.html", "7f14fd7e7ee23dccc26006556169a92fac5f7abae73872bb33247f9ca44e377a"),
     "appbuilder/navbar_right.html": (
         "appbuilder/navbar_right.html", "0a7b39c996f2f3a1e425e9cc811c1a6c1bdc1aa34d2dc792aa10084e654bd4b8"),
+    "admin/show_widget.html": (
+        "appbuilder/general/widgets/show.html", "babd5b80d4e383c4a0a2a6d535f3aaf17285eb4e9d76e1bbf8f0cfe85586358a"),
     "admin/list_widget.html": (
         "appbuilder/general/widgets/list.html", "2a0fad48fe42239c756dbc963dcefa3cba1181c6d699378bc811dd081ebdb662"),
 }
