@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from app.adapters.registry import RegistryCompany
 from models import Company, Governorate, Grade, Membership, Signatory
@@ -78,9 +78,10 @@ def upsert_company(session: Session, record: RegistryCompany, codes: ReferenceCo
 
 def companies_for_signatory(session: Session, civil_id: str) -> list[Company]:
     """The companies a civil ID may act for, as the chamber last heard from the registry."""
-    # Their memberships and grades come with them: the dashboard and the services list them all.
+    # Their memberships and grades come with them, in the same statement: the dashboard and the
+    # services list them all (a member signs for a handful of companies, each with a membership or two).
     return list(session.scalars(
         select(Company).join(Signatory).where(Signatory.civil_id == civil_id, Signatory.may_act)
-        .options(selectinload(Company.memberships).joinedload(Membership.grade))
+        .options(joinedload(Company.memberships).joinedload(Membership.grade))
         .order_by(Company.cr_number)
-    ))
+    ).unique())
