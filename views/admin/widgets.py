@@ -1,4 +1,4 @@
-"""Back-office list widgets that render FAB's markup with less work per page.
+"""Back-office widgets (lists, searches, records) that render FAB's markup with less work per page.
 
 - ChamberListWidget: each row's cells are formatted in Python (one Markup per row) and its
   show, edit and delete buttons filled in from links and labels made once per page;
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from urllib.parse import quote as url_quote
 
+from flask import current_app, request
 from flask_appbuilder._compat import as_unicode
 from flask_appbuilder.widgets import ListWidget, SearchWidget, ShowWidget
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
 from views.admin.table_cache import table_cache
@@ -60,9 +61,6 @@ BUTTONS = '<td><center><div class="btn-group btn-group-xs" style="display: flex;
 def row_buttons(args: dict) -> list[Markup]:
     """Each row's select box and show, edit and delete buttons, as FAB's list template writes them;
     links and labels made (and escaped) once per page: FAB builds three URLs and six translations per row."""
-    from flask import current_app
-    from flask_babel import gettext
-
     filters, env = args.get("filters"), current_app.jinja_env
     url_for, with_filters = env.filters["safe_url_for"], env.filters["set_link_filters"]
     name = args["modelview_name"]
@@ -121,12 +119,10 @@ class ChamberSearchWidget(SearchWidget):
     """FAB's search widget; the fields, labels and operators of an empty form kept per list and language."""
 
     def __call__(self, **kwargs):
-        from flask import request
-
-        form, columns = self.template_args["form"], tuple(self.template_args["include_cols"])
-        datamodel = self.filters.datamodel
         if request.method != "GET":  # a posted form shows what was posted: never from the cache
             return super().__call__(**kwargs)
+        form, columns = self.template_args["form"], tuple(self.template_args["include_cols"])
+        datamodel = self.filters.datamodel
         tables = (datamodel.obj.__table__.name, *sorted(
             datamodel.get_related_model(column).__table__.name for column in columns if datamodel.is_relation(column)))
         key = ("search form", id(type(form)), columns, str(get_locale()))
