@@ -92,6 +92,11 @@ def idp_metadata_xml(config: Mapping) -> str:
     raise SamlConfigurationError("Set SAML_IDP_METADATA_FILE or SAML_IDP_METADATA (the IdP's metadata XML).")
 
 
+def _settings_key(config: Mapping) -> tuple:
+    """The configuration values that shape the settings, as the caches below key them."""
+    return tuple((key, config.get(key)) for key in _KEYS)
+
+
 MD_NS = "urn:oasis:names:tc:SAML:2.0:metadata"
 REDIRECT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 
@@ -114,12 +119,12 @@ def idp_service_urls(config: Mapping) -> tuple[str, ...]:
     Read with the standard library: every page's CSP names them, and python3-saml's parser
     would load python3-saml, lxml and xmlsec into every worker at its first page.
     """
-    return _service_urls(tuple((key, config.get(key)) for key in _KEYS))
+    return _service_urls(_settings_key(config))
 
 
 def build_settings(config: Mapping) -> dict:
     """The settings dict python3-saml takes; a fresh copy each call (python3-saml fills in defaults)."""
-    return copy.deepcopy(_cached_settings(tuple((key, config.get(key)) for key in _KEYS)))
+    return copy.deepcopy(_cached_settings(_settings_key(config)))
 
 
 @functools.lru_cache(maxsize=8)

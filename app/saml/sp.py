@@ -126,10 +126,13 @@ class ServiceProvider:
 
         return OneLogin_Saml2_Auth(request_data(), self.settings)
 
-    def metadata(self) -> str:
+    def _saml_settings(self, **options):
         from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
-        settings = OneLogin_Saml2_Settings(self.settings, sp_validation_only=True)
+        return OneLogin_Saml2_Settings(self.settings, **options)
+
+    def metadata(self) -> str:
+        settings = self._saml_settings(sp_validation_only=True)
         xml = settings.get_sp_metadata()
         errors = settings.validate_metadata(xml)
         if errors:
@@ -145,10 +148,9 @@ class ServiceProvider:
     def in_response_to(self) -> str | None:
         """The InResponseTo the posted Response claims (not yet verified)."""
         from onelogin.saml2.response import OneLogin_Saml2_Response
-        from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
         try:
-            response = OneLogin_Saml2_Response(OneLogin_Saml2_Settings(self.settings),
+            response = OneLogin_Saml2_Response(self._saml_settings(),
                                                request.form["SAMLResponse"])
             return response.get_in_response_to()
         except Exception:  # undecodable: the caller treats it as unsolicited and refuses it
@@ -158,10 +160,8 @@ class ServiceProvider:
         """The posted Response, checked: signatures, algorithms, InResponseTo, Destination, audience, times."""
         if "SAMLResponse" not in request.form:
             raise SamlRejected("no SAMLResponse in the form")
-        from onelogin.saml2.settings import OneLogin_Saml2_Settings
-
         try:
-            response = _strict_response()(OneLogin_Saml2_Settings(self.settings), request.form["SAMLResponse"])
+            response = _strict_response()(self._saml_settings(), request.form["SAMLResponse"])
             response.clock_skew_seconds = int(self.config.get("SAML_CLOCK_SKEW_SECONDS", 60))
             # python3-saml lets a response without InResponseTo through; we answer only our own requests.
             if response.get_in_response_to() != request_id:
@@ -209,9 +209,8 @@ class ServiceProvider:
                 if expected_request_id is None:
                     raise SamlRejected("a LogoutResponse nobody here asked for")
                 from onelogin.saml2.logout_response import OneLogin_Saml2_Logout_Response
-                from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
-                answered = OneLogin_Saml2_Logout_Response(OneLogin_Saml2_Settings(self.settings),
+                answered = OneLogin_Saml2_Logout_Response(self._saml_settings(),
                                                           request.args["SAMLResponse"]).get_in_response_to()
                 if answered != expected_request_id:
                     raise SamlRejected("the LogoutResponse answers another request")

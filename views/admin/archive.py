@@ -14,7 +14,6 @@ from app.services.records.archive import archive, restore
 
 class NotArchived(BaseFilter):
     name = _l("Not archived")
-    fixed = True  # takes no value from the request: its count may be cached (views/admin/scale.py)
 
     def apply(self, query, value):
         return query.filter(self.model.archived_at.is_(None))

@@ -38,7 +38,7 @@ from app.domain.digits import to_ascii_digits
 from views.display import display_name
 from views.admin.db_errors import NOT_SAVED, UniqueMessage, last_refusal, refuse
 from views.admin.paging import DEEP_PAGE_ROWS, deep_page
-from views.admin.table_cache import table_cache
+from views.admin.table_cache import table_cache, tables_read
 from views.admin.widgets import ChamberListWidget, ChamberSearchWidget, ChamberShowWidget
 
 
@@ -118,9 +118,7 @@ class ChamberInterface(SQLAInterface):
         # a search's results (a membership by part of its company's name: 16 ms at 100,000) counts once.
         applied = list(zip(filters.filters, filters.values)) if filters else []
         kind = ("count",) + tuple((id(type(f)), f.column_name, repr(value)) for f, value in applied)
-        related = sorted({self.get_related_model(f.column_name).__table__.name for f, _ in applied
-                          if self.is_relation(f.column_name)})
-        tables = (self.obj.__table__.name, *related) if related else self.obj.__table__.name
+        tables = tables_read(self, [f.column_name for f, _ in applied])
         return table_cache.get(self.session, tables, kind, lambda: self._count(query, filters, None))
 
     def _count(self, query, filters, select_columns) -> int:

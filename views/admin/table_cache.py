@@ -59,6 +59,14 @@ class TableCache:
 table_cache = TableCache()
 
 
+def tables_read(datamodel, columns) -> str | tuple[str, ...]:
+    """The tables an entry computed over `datamodel`'s table and these columns reads: the table itself, and the
+    related table of each column that is a relation (the name alone when there is none)."""
+    related = sorted({datamodel.get_related_model(column).__table__.name for column in columns
+                      if datamodel.is_relation(column)})
+    return (datamodel.obj.__table__.name, *related) if related else datamodel.obj.__table__.name
+
+
 def _names_any(table: str | tuple[str, ...], tables: set[str]) -> bool:
     """Whether an entry kept for `table` (one name, or a tuple of the tables it was computed from) reads any of `tables`."""
     return table in tables if isinstance(table, str) else not tables.isdisjoint(table)

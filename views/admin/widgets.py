@@ -18,7 +18,7 @@ from flask_appbuilder.widgets import ListWidget, SearchWidget, ShowWidget
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
-from views.admin.table_cache import table_cache
+from views.admin.table_cache import table_cache, tables_read
 
 
 def row_cells(items, columns, formatters) -> list[Markup]:
@@ -123,10 +123,9 @@ class ChamberSearchWidget(SearchWidget):
             return super().__call__(**kwargs)
         form, columns = self.template_args["form"], tuple(self.template_args["include_cols"])
         datamodel = self.filters.datamodel
-        tables = (datamodel.obj.__table__.name, *sorted(
-            datamodel.get_related_model(column).__table__.name for column in columns if datamodel.is_relation(column)))
         key = ("search form", id(type(form)), columns, str(get_locale()))
-        kwargs.update(table_cache.get(datamodel.session, tables, key, lambda: self._fields(form, columns)))
+        kwargs.update(table_cache.get(datamodel.session, tables_read(datamodel, columns), key,
+                                      lambda: self._fields(form, columns)))
         kwargs["active_filters"] = self.filters.get_filters_values_tojson()
         return super(SearchWidget, self).__call__(**kwargs)
 
